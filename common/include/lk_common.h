@@ -1,0 +1,19 @@
+/* common/: the shared base of every library and program. */
+#ifndef LK_COMMON_H
+#define LK_COMMON_H
+
+#include "lk_config.h"
+#include "lk_crypto.h"
+#include "lk_enc.h"
+#include "lk_err.h"
+#include "lk_log.h"
+#include "lk_mem.h"
+#include "lk_transcript.h"
+
+/* lk_init initializes libsodium. Every program calls it first; libraries
+ * assume it has run. Returns 0 or LK_ECRYPTO. */
+int lk_init(void);
+
+#define LK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runs every suite of a built tree: the Check unit binaries listed in
+# TEST_BINS, then the scripts in TEST_SCRIPTS (integration, interop,
+# simulation). Prints one line per suite and a summary; exits 1 on any
+# failure, showing the failing suite's output.
+set -u
+BUILD=${BUILD:-build}
+LOGDIR=$BUILD/test-logs
+mkdir -p "$LOGDIR"
+pass=0
+fail=0
+failed=""
+start_all=$(date +%s)
+
+run_one() {
+	name=$1
+	shift
+	log="$LOGDIR/$(echo "$name" | tr '/' '_').log"
+	t0=$(date +%s)
+	if "$@" >"$log" 2>&1; then
+		status=PASS
+		pass=$((pass + 1))
+	else
+		status=FAIL
+		fail=$((fail + 1))
+		failed="$failed $name"
+	fi
+	t1=$(date +%s)
+	summary=$(grep -E '^[0-9]+%: Checks' "$log" | tail -n 1)
+	printf '%-4s %-44s %4ss  %s\n' "$status" "$name" $((t1 - t0)) "$summary"
+	if [ "$status" = FAIL ]; then
+		echo "---- last 60 lines of $log ----"
+		tail -n 60 "$log"
+		echo "----"
+	fi
+}
+
+for t in ${TEST_BINS:-}; do
+	run_one "$t" env CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-120} "$t"
+done
+for s in ${TEST_SCRIPTS:-}; do
+	run_one "$s" env BUILD="$BUILD" sh "$s"
+done
+
+end_all=$(date +%s)
+echo "suites: $pass passed, $fail failed, $((end_all - start_all))s"
+if [ "$fail" -ne 0 ]; then
+	echo "failed:$failed"
+	exit 1
+fi
