@@ -13,8 +13,8 @@ typedef int (*lk_config_fn)(void *user, const char *section, const char *key,
 
 /* Loads path, calling fn for every entry. On failure returns LK_EIO (cannot
  * read) or LK_ECONFIG and writes "path:line: reason" into err. */
-int lk_config_load(const char *path, lk_config_fn fn, void *user, char *err,
-    size_t errcap);
+int lk_config_load(
+    const char *path, lk_config_fn fn, void *user, char *err, size_t errcap);
 
 /* Strict decimal parse of the whole string into [min, max]. Returns 0,
  * LK_EDECODE (not a number, trailing text, sign or empty) or LK_ERANGE. */

@@ -8,14 +8,14 @@
 
 #include <sodium.h>
 
-#define LK_SHA512_BYTES 64
-#define LK_SHA256_BYTES 32
-#define LK_HMAC512_BYTES 64
-#define LK_HKDF512_MAX (255 * 64)
-#define LK_AEAD_KEYBYTES 32
-#define LK_AEAD_NONCEBYTES 12  /* ChaCha20-Poly1305-IETF */
+#define LK_SHA512_BYTES     64
+#define LK_SHA256_BYTES     32
+#define LK_HMAC512_BYTES    64
+#define LK_HKDF512_MAX      (255 * 64)
+#define LK_AEAD_KEYBYTES    32
+#define LK_AEAD_NONCEBYTES  12 /* ChaCha20-Poly1305-IETF */
 #define LK_XAEAD_NONCEBYTES 24 /* XChaCha20-Poly1305-IETF */
-#define LK_AEAD_TAGBYTES 16
+#define LK_AEAD_TAGBYTES    16
 
 /* Fills buf with n bytes from the process CSPRNG (libsodium). */
 void lk_random(void *buf, size_t n);
@@ -39,9 +39,8 @@ void lk_hkdf512_extract(uint8_t prk[LK_SHA512_BYTES], const uint8_t *salt,
 /* Returns LK_ETOOBIG when outlen > LK_HKDF512_MAX. */
 int lk_hkdf512_expand(uint8_t *out, size_t outlen, const uint8_t *prk,
     size_t prklen, const uint8_t *info, size_t infolen);
-int lk_hkdf512(uint8_t *out, size_t outlen, const uint8_t *salt,
-    size_t saltlen, const uint8_t *ikm, size_t ikmlen, const uint8_t *info,
-    size_t infolen);
+int lk_hkdf512(uint8_t *out, size_t outlen, const uint8_t *salt, size_t saltlen,
+    const uint8_t *ikm, size_t ikmlen, const uint8_t *info, size_t infolen);
 
 /* ChaCha20-Poly1305-IETF with an explicit 96-bit nonce (callers use counter
  * nonces; a key must never see the same nonce twice). out receives

@@ -20,15 +20,15 @@
 
 enum lk_err {
 	LK_OK = 0,
-	LK_EINVAL = 1,	  /* invalid argument (a programmer error) */
-	LK_ENOMEM = 2,	  /* allocation failed */
-	LK_EDECODE = 3,	  /* malformed hex/base64/number text */
-	LK_ETOOBIG = 4,	  /* output buffer or length limit exceeded */
-	LK_EAUTH = 5,	  /* AEAD or MAC verification failed */
-	LK_ECONFIG = 6,	  /* bad configuration (see the log for which key) */
-	LK_EIO = 7,	  /* file or system I/O failed */
-	LK_ECRYPTO = 8,	  /* a crypto primitive reported failure */
-	LK_ERANGE = 9,	  /* a number is outside its allowed range */
+	LK_EINVAL = 1, /* invalid argument (a programmer error) */
+	LK_ENOMEM = 2, /* allocation failed */
+	LK_EDECODE = 3, /* malformed hex/base64/number text */
+	LK_ETOOBIG = 4, /* output buffer or length limit exceeded */
+	LK_EAUTH = 5, /* AEAD or MAC verification failed */
+	LK_ECONFIG = 6, /* bad configuration (see the log for which key) */
+	LK_EIO = 7, /* file or system I/O failed */
+	LK_ECRYPTO = 8, /* a crypto primitive reported failure */
+	LK_ERANGE = 9, /* a number is outside its allowed range */
 	LK_ENOTFOUND = 10 /* a named item does not exist */
 };
 

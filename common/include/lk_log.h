@@ -26,12 +26,12 @@ int lk_log_enabled(enum lk_log_level level);
 void lk_log(enum lk_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Logs "label: <hex>" of public bytes (at most 64 shown). */
-void lk_log_hex_public(enum lk_log_level level, const char *label,
-    const uint8_t *buf, size_t len);
+void lk_log_hex_public(
+    enum lk_log_level level, const char *label, const uint8_t *buf, size_t len);
 
 #define LK_ERROR(...) lk_log(LK_LOG_ERROR, __VA_ARGS__)
-#define LK_WARN(...) lk_log(LK_LOG_WARN, __VA_ARGS__)
-#define LK_INFO(...) lk_log(LK_LOG_INFO, __VA_ARGS__)
+#define LK_WARN(...)  lk_log(LK_LOG_WARN, __VA_ARGS__)
+#define LK_INFO(...)  lk_log(LK_LOG_INFO, __VA_ARGS__)
 #define LK_DEBUG(...) lk_log(LK_LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -18,10 +18,10 @@ struct lk_transcript {
 
 /* Starts a transcript bound to a protocol tag (a NUL-terminated string). */
 void lk_transcript_init(struct lk_transcript *t, const char *tag);
-void lk_transcript_append(struct lk_transcript *t, const char *label,
-    const void *data, size_t len);
-void lk_transcript_append_u64(struct lk_transcript *t, const char *label,
-    uint64_t v);
+void lk_transcript_append(
+    struct lk_transcript *t, const char *label, const void *data, size_t len);
+void lk_transcript_append_u64(
+    struct lk_transcript *t, const char *label, uint64_t v);
 /* Writes the 64-byte digest. The transcript stays usable (finalizing works
  * on a copy), so a protocol can fork challenges off a running transcript. */
 void lk_transcript_digest(const struct lk_transcript *t, uint8_t out[64]);

@@ -29,8 +29,8 @@ on_entry(void *p, const char *section, const char *key, const char *value)
 }
 
 int
-lk_config_load(const char *path, lk_config_fn fn, void *user, char *err,
-    size_t errcap)
+lk_config_load(
+    const char *path, lk_config_fn fn, void *user, char *err, size_t errcap)
 {
 	struct load_ctx c = { fn, user, NULL, 0, LK_OK };
 	char why[256] = "";
@@ -40,8 +40,8 @@ lk_config_load(const char *path, lk_config_fn fn, void *user, char *err,
 	c.errcap = sizeof(why);
 	line = ini_parse(path, on_entry, &c);
 	if (line == -1) {
-		snprintf(err, errcap, "%s: cannot open: %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errcap, "%s: cannot open: %s", path, strerror(errno));
 		return LK_EIO;
 	}
 	if (line != 0) {

@@ -118,7 +118,8 @@ lk_aead_seal(uint8_t *out, const uint8_t *pt, size_t ptlen, const uint8_t *ad,
     const uint8_t key[LK_AEAD_KEYBYTES])
 {
 	if (crypto_aead_chacha20poly1305_ietf_encrypt(
-		out, NULL, pt, ptlen, ad, adlen, NULL, nonce, key) != 0)
+	        out, NULL, pt, ptlen, ad, adlen, NULL, nonce, key)
+	    != 0)
 		return LK_ECRYPTO;
 	return LK_OK;
 }
@@ -131,7 +132,8 @@ lk_aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const uint8_t *ad,
 	if (ctlen < LK_AEAD_TAGBYTES)
 		return LK_EAUTH;
 	if (crypto_aead_chacha20poly1305_ietf_decrypt(
-		out, NULL, NULL, ct, ctlen, ad, adlen, nonce, key) != 0) {
+	        out, NULL, NULL, ct, ctlen, ad, adlen, nonce, key)
+	    != 0) {
 		sodium_memzero(out, ctlen - LK_AEAD_TAGBYTES);
 		return LK_EAUTH;
 	}
@@ -139,25 +141,27 @@ lk_aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const uint8_t *ad,
 }
 
 int
-lk_xaead_seal(uint8_t *out, const uint8_t *pt, size_t ptlen,
-    const uint8_t *ad, size_t adlen, const uint8_t nonce[LK_XAEAD_NONCEBYTES],
+lk_xaead_seal(uint8_t *out, const uint8_t *pt, size_t ptlen, const uint8_t *ad,
+    size_t adlen, const uint8_t nonce[LK_XAEAD_NONCEBYTES],
     const uint8_t key[LK_AEAD_KEYBYTES])
 {
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt(
-		out, NULL, pt, ptlen, ad, adlen, NULL, nonce, key) != 0)
+	        out, NULL, pt, ptlen, ad, adlen, NULL, nonce, key)
+	    != 0)
 		return LK_ECRYPTO;
 	return LK_OK;
 }
 
 int
-lk_xaead_open(uint8_t *out, const uint8_t *ct, size_t ctlen,
-    const uint8_t *ad, size_t adlen, const uint8_t nonce[LK_XAEAD_NONCEBYTES],
+lk_xaead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const uint8_t *ad,
+    size_t adlen, const uint8_t nonce[LK_XAEAD_NONCEBYTES],
     const uint8_t key[LK_AEAD_KEYBYTES])
 {
 	if (ctlen < LK_AEAD_TAGBYTES)
 		return LK_EAUTH;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		out, NULL, NULL, ct, ctlen, ad, adlen, nonce, key) != 0) {
+	        out, NULL, NULL, ct, ctlen, ad, adlen, nonce, key)
+	    != 0) {
 		sodium_memzero(out, ctlen - LK_AEAD_TAGBYTES);
 		return LK_EAUTH;
 	}

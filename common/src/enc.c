@@ -92,8 +92,9 @@ lk_b64_decode(uint8_t *out, size_t *outlen, const char *in)
 	/* libsodium rejects non-zero trailing bits and, with ignore = NULL,
 	 * any character outside the alphabet. */
 	if (sodium_base642bin(out, cap, in, n, NULL, &bin, &end,
-		sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    end != in + n) {
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+	        != 0
+	    || end != in + n) {
 		sodium_memzero(out, cap);
 		return LK_EDECODE;
 	}

@@ -1,7 +1,7 @@
 /* Error strings of common/. */
-#include "lk_err.h"
-
 #include <stddef.h>
+
+#include "lk_err.h"
 
 // clang-format off
 static const char *const lk_errors[] = {
@@ -22,8 +22,9 @@ static const char *const lk_errors[] = {
 const char *
 lk_strerror(int code)
 {
-	if (code < 0 || (size_t) code >= sizeof(lk_errors) / sizeof(lk_errors[0]) ||
-	    lk_errors[code] == NULL)
+	if (code < 0
+	    || (size_t) code >= sizeof(lk_errors) / sizeof(lk_errors[0])
+	    || lk_errors[code] == NULL)
 		return "unknown error";
 	return lk_errors[code];
 }

@@ -63,8 +63,8 @@ lk_log(enum lk_log_level level, const char *fmt, ...)
 }
 
 void
-lk_log_hex_public(enum lk_log_level level, const char *label,
-    const uint8_t *buf, size_t len)
+lk_log_hex_public(
+    enum lk_log_level level, const char *label, const uint8_t *buf, size_t len)
 {
 	char hex[LK_HEX_LEN(64)];
 	size_t n = len < 64 ? len : 64;

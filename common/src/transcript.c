@@ -6,8 +6,7 @@
 #include "lk_common.h"
 
 static void
-absorb(struct lk_transcript *t, const char *label, const void *data,
-    size_t len)
+absorb(struct lk_transcript *t, const char *label, const void *data, size_t len)
 {
 	size_t ll = strlen(label);
 	uint8_t hdr[2 + 8];
@@ -38,15 +37,14 @@ lk_transcript_init(struct lk_transcript *t, const char *tag)
 }
 
 void
-lk_transcript_append(struct lk_transcript *t, const char *label,
-    const void *data, size_t len)
+lk_transcript_append(
+    struct lk_transcript *t, const char *label, const void *data, size_t len)
 {
 	absorb(t, label, data, len);
 }
 
 void
-lk_transcript_append_u64(struct lk_transcript *t, const char *label,
-    uint64_t v)
+lk_transcript_append_u64(struct lk_transcript *t, const char *label, uint64_t v)
 {
 	uint8_t b[8];
 	int i;
@@ -83,7 +81,8 @@ lk_transcript_challenge(const struct lk_transcript *t, const char *label,
 		for (k = 0; k < 8; k++)
 			ctr[k] = (uint8_t) (i >> (56 - 8 * k));
 		lk_hmac512_init(&h, d, sizeof(d));
-		lk_hmac512_update(&h, (const uint8_t *) label, strlen(label) + 1);
+		lk_hmac512_update(
+		    &h, (const uint8_t *) label, strlen(label) + 1);
 		lk_hmac512_update(&h, ctr, sizeof(ctr));
 		lk_hmac512_final(&h, blk);
 		n = outlen - done < sizeof(blk) ? outlen - done : sizeof(blk);

@@ -54,16 +54,16 @@ START_TEST(load_ok_and_errors)
 	ck_assert_str_eq(s.last, "server.n=3");
 
 	write_file(path, "[server]\nid = 2\nbad = 1\n");
-	ck_assert_int_eq(lk_config_load(path, on_kv, &s, err, sizeof(err)),
-	    LK_ECONFIG);
+	ck_assert_int_eq(
+	    lk_config_load(path, on_kv, &s, err, sizeof(err)), LK_ECONFIG);
 	ck_assert_ptr_nonnull(strstr(err, ":3: unknown key 'bad'"));
 
 	write_file(path, "[server\nid = 2\n");
-	ck_assert_int_eq(lk_config_load(path, on_kv, &s, err, sizeof(err)),
-	    LK_ECONFIG);
+	ck_assert_int_eq(
+	    lk_config_load(path, on_kv, &s, err, sizeof(err)), LK_ECONFIG);
 	unlink(path);
-	ck_assert_int_eq(lk_config_load(path, on_kv, &s, err, sizeof(err)),
-	    LK_EIO);
+	ck_assert_int_eq(
+	    lk_config_load(path, on_kv, &s, err, sizeof(err)), LK_EIO);
 }
 END_TEST
 
@@ -75,10 +75,10 @@ START_TEST(parse_numbers)
 
 	ck_assert_int_eq(lk_parse_u64("0", 0, 10, &v), 0);
 	ck_assert_uint_eq(v, 0);
-	ck_assert_int_eq(lk_parse_u64("18446744073709551615", 0, UINT64_MAX, &v),
-	    0);
-	ck_assert_int_eq(lk_parse_u64("18446744073709551616", 0, UINT64_MAX, &v),
-	    LK_ERANGE);
+	ck_assert_int_eq(
+	    lk_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	ck_assert_int_eq(
+	    lk_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), LK_ERANGE);
 	ck_assert_int_eq(lk_parse_u64("", 0, 10, &v), LK_EDECODE);
 	ck_assert_int_eq(lk_parse_u64("-1", 0, 10, &v), LK_EDECODE);
 	ck_assert_int_eq(lk_parse_u64("+1", 0, 10, &v), LK_EDECODE);

@@ -83,15 +83,17 @@ static const struct {
 	    "2094768a8816f7df070d6e08b7ad93755dc9024b",
 	    "0191ca548ab4c1f91eeaeaa2e561f954983885dd363c80079f7bbd053da4274b23"
 	    "6f4ef0e4954b34a386" },
-	{ "08867e76311126089356623ba5381e73", "0c164c443edcdfaedb1ab150f047951f",
-	    "",
+	{ "08867e76311126089356623ba5381e73",
+	    "0c164c443edcdfaedb1ab150f047951f", "",
 	    "098d9f9e0e0c609b94e8aa57b0449cdb3929605f821cda305e4d93746553a40a1e"
 	    "4c97565183e116511c3dc5d9d56561c698849a114692c8128b5d3c1cd728f7" },
-	{ "5d3db20e8238a90b62a600fa57fdb318", "1d6f3b38a1e607b5e6bcd4af1800a9d3",
+	{ "5d3db20e8238a90b62a600fa57fdb318",
+	    "1d6f3b38a1e607b5e6bcd4af1800a9d3",
 	    "2bc5f39032b6fc87da69ba8711ce735b169646fd",
 	    "8c3cf7122dcb5eb7efaf02718f1faf70bca20dcb75070e9d0871a413a6c05fc195"
 	    "a75aa9ffc349d70aae" },
-	{ "8677dc79233ef3480777c4c601ef4f0b", "ad88db718244e2cb60e35f874d7ad81f",
+	{ "8677dc79233ef3480777c4c601ef4f0b",
+	    "ad88db718244e2cb60e35f874d7ad81f",
 	    "a38f634d947819a9bfa792174b42baa20c9fce15",
 	    "918e9cda37bf7f52506111048a878e64a503f9869d0c2615047b995f1efedc4f71"
 	    "3b4dbcc940838e68f6a2bf772ebefae9154e9075da80ea1fd68b9df580ad76" },
@@ -167,8 +169,8 @@ START_TEST(hkdf_limits)
 	static uint8_t out[LK_HKDF512_MAX + 1];
 	uint8_t prk[64] = { 1 };
 
-	ck_assert_int_eq(lk_hkdf512_expand(out, LK_HKDF512_MAX, prk, 64, NULL, 0),
-	    0);
+	ck_assert_int_eq(
+	    lk_hkdf512_expand(out, LK_HKDF512_MAX, prk, 64, NULL, 0), 0);
 	ck_assert_int_eq(
 	    lk_hkdf512_expand(out, LK_HKDF512_MAX + 1, prk, 64, NULL, 0),
 	    LK_ETOOBIG);
@@ -178,9 +180,9 @@ END_TEST
 START_TEST(aead_rfc8439)
 {
 	/* RFC 8439 section 2.8.2. */
-	static const char pt[] =
-	    "Ladies and Gentlemen of the class of '99: If I could offer you "
-	    "only one tip for the future, sunscreen would be it.";
+	static const char pt[]
+	    = "Ladies and Gentlemen of the class of '99: If I could offer you "
+	      "only one tip for the future, sunscreen would be it.";
 	uint8_t key[32], nonce[12], ad[12], ct[sizeof(pt) + 16],
 	    back[sizeof(pt)], tag[16];
 	size_t n = sizeof(pt) - 1;
@@ -190,9 +192,8 @@ START_TEST(aead_rfc8439)
 	unhex(nonce, sizeof(nonce), "070000004041424344454647");
 	unhex(ad, sizeof(ad), "50515253c0c1c2c3c4c5c6c7");
 	unhex(tag, sizeof(tag), "1ae10b594f09e26a7e902ecbd0600691");
-	ck_assert_int_eq(lk_aead_seal(ct, (const uint8_t *) pt, n, ad, 12,
-			     nonce, key),
-	    0);
+	ck_assert_int_eq(
+	    lk_aead_seal(ct, (const uint8_t *) pt, n, ad, 12, nonce, key), 0);
 	ck_assert_uint_eq(ct[0], 0xd3);
 	ck_assert_mem_eq(ct + n, tag, 16);
 	ck_assert_int_eq(lk_aead_open(back, ct, n + 16, ad, 12, nonce, key), 0);
@@ -201,7 +202,8 @@ START_TEST(aead_rfc8439)
 	ck_assert_int_eq(
 	    lk_aead_open(back, ct, n + 16, ad, 12, nonce, key), LK_EAUTH);
 	ck_assert(lk_is_zero(back, n));
-	ck_assert_int_eq(lk_aead_open(back, ct, 3, ad, 12, nonce, key), LK_EAUTH);
+	ck_assert_int_eq(
+	    lk_aead_open(back, ct, 3, ad, 12, nonce, key), LK_EAUTH);
 }
 END_TEST
 
@@ -218,7 +220,7 @@ START_TEST(xaead_roundtrip)
 	    lk_xaead_open(back, ct, sizeof(ct), NULL, 0, nonce, key), 0);
 	ck_assert_mem_eq(back, pt, sizeof(pt));
 	ck_assert_int_eq(lk_xaead_open(back, ct, sizeof(ct),
-			     (const uint8_t *) "x", 1, nonce, key),
+	                     (const uint8_t *) "x", 1, nonce, key),
 	    LK_EAUTH);
 }
 END_TEST
@@ -245,7 +247,8 @@ crypto_suite(void)
 
 	tcase_add_test(tc, hmac_rfc4231);
 	tcase_add_test(tc, hmac_wycheproof);
-	tcase_add_loop_test(tc, hkdf_wycheproof, 0, (int) LK_ARRAY_LEN(hkdf_vec));
+	tcase_add_loop_test(
+	    tc, hkdf_wycheproof, 0, (int) LK_ARRAY_LEN(hkdf_vec));
 	tcase_add_test(tc, hkdf_vs_openssl);
 	tcase_add_test(tc, hkdf_limits);
 	tcase_add_test(tc, aead_rfc8439);

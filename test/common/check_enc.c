@@ -45,7 +45,8 @@ START_TEST(hex_strict)
 	ck_assert_uint_eq(len, 4);
 	ck_assert_uint_eq(out[0], 0xde);
 	ck_assert_int_eq(lk_hex_decode_exact(out, 4, "deadbe"), LK_EDECODE);
-	ck_assert_int_eq(lk_hex_encode(small, sizeof(small), out, 2), LK_ETOOBIG);
+	ck_assert_int_eq(
+	    lk_hex_encode(small, sizeof(small), out, 2), LK_ETOOBIG);
 }
 END_TEST
 
@@ -62,9 +63,9 @@ START_TEST(b64_vectors)
 	size_t i, len;
 
 	for (i = 0; i < LK_ARRAY_LEN(v); i++) {
-		ck_assert_int_eq(lk_b64_encode(out, sizeof(out),
-				     (const uint8_t *) v[i].bin,
-				     strlen(v[i].bin)),
+		ck_assert_int_eq(
+		    lk_b64_encode(out, sizeof(out), (const uint8_t *) v[i].bin,
+		        strlen(v[i].bin)),
 		    0);
 		ck_assert_str_eq(out, v[i].b64);
 		len = sizeof(bin);
@@ -74,7 +75,7 @@ START_TEST(b64_vectors)
 	}
 	/* URL alphabet: 0xfb 0xff -> "-_8" */
 	ck_assert_int_eq(lk_b64_encode(out, sizeof(out),
-			     (const uint8_t[]) { 0xfb, 0xff }, 2),
+	                     (const uint8_t[]) { 0xfb, 0xff }, 2),
 	    0);
 	ck_assert_str_eq(out, "-_8");
 }
@@ -85,12 +86,12 @@ START_TEST(b64_strict)
 	uint8_t bin[16];
 	size_t len;
 	static const char *const bad[] = {
-		"Zg==",	 /* padding */
-		"Zh",	 /* non-zero trailing bits */
-		"Z",	 /* impossible length */
+		"Zg==", /* padding */
+		"Zh", /* non-zero trailing bits */
+		"Z", /* impossible length */
 		"Zm9v+", /* standard alphabet */
 		"Zm 9v", /* whitespace */
-		"Zm9/",	 /* standard alphabet */
+		"Zm9/", /* standard alphabet */
 	};
 	size_t i;
 
