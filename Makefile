@@ -41,6 +41,7 @@ TEST_BINS :=
 TEST_SCRIPTS :=
 FUZZ_SRCS :=
 BENCH_BINS :=
+BENCH_SCRIPTS :=
 ALL_SRCS  :=
 
 # $(call lk_lib,name,sources): build/lib/lib<name>.a
@@ -138,7 +139,8 @@ $(BUILD)/fuzz/%: $(ALL_LIBS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)BUILD=$(BUILD) sh test/bench/run.sh
+	$(Q)BUILD=$(BUILD) BENCH_BINS="$(BENCH_BINS)" \
+	    BENCH_SCRIPTS="$(BENCH_SCRIPTS)" sh test/bench/run.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
