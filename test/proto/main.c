@@ -6,6 +6,7 @@
 #include "lk_common.h"
 
 Suite *buf_suite(void);
+Suite *schema_suite(void);
 
 int
 main(void)
@@ -16,6 +17,7 @@ main(void)
 	if (lk_init() != 0)
 		return EXIT_FAILURE;
 	sr = srunner_create(buf_suite());
+	srunner_add_suite(sr, schema_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
