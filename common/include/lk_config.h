@@ -25,4 +25,10 @@ int lk_parse_bool(const char *s, int *out);
 /* Copies s into out (cap bytes) or returns LK_ETOOBIG. */
 int lk_strlcpy(char *out, size_t cap, const char *s);
 
+/* Filesystem checks used when validating configuration: 0 when the path
+ * is a readable regular file / a writable directory, else LK_EIO with the
+ * reason in err. */
+int lk_check_readable_file(const char *path, char *err, size_t errcap);
+int lk_check_writable_dir(const char *path, char *err, size_t errcap);
+
 #endif

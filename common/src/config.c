@@ -1,7 +1,10 @@
 /* Configuration loading through libinih, and strict number parsing. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -115,5 +118,47 @@ lk_strlcpy(char *out, size_t cap, const char *s)
 	if (cap == 0 || n >= cap)
 		return LK_ETOOBIG;
 	memcpy(out, s, n + 1);
+	return LK_OK;
+}
+
+int
+lk_check_readable_file(const char *path, char *err, size_t errcap)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return LK_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errcap, "%s: not a regular file", path);
+		return LK_EIO;
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errcap, "%s: not readable: %s", path,
+		    strerror(errno));
+		return LK_EIO;
+	}
+	return LK_OK;
+}
+
+int
+lk_check_writable_dir(const char *path, char *err, size_t errcap)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return LK_EIO;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errcap, "%s: not a directory", path);
+		return LK_EIO;
+	}
+	if (access(path, R_OK | W_OK | X_OK) != 0) {
+		snprintf(err, errcap, "%s: not writable: %s", path,
+		    strerror(errno));
+		return LK_EIO;
+	}
 	return LK_OK;
 }

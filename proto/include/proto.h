@@ -130,7 +130,6 @@ struct proto_hdr {
 
 #define PROTO_MSG_fanout_req(F, M)                      \
 	F(M, U32, deadline_ms, 1, 60000)                \
-	F(M, U16, min_ok, 0, PROTO_MAX_NODES)           \
 	F(M, LIST, items, fanout_item, PROTO_MAX_NODES)
 
 #define PROTO_MSG_fanout_result(F, M)      \

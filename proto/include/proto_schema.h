@@ -132,4 +132,7 @@ int proto_msg_encode(struct proto_wbuf *w, const struct proto_schema *s,
 /* The largest body the schema can produce: the maximum of every field. */
 size_t proto_msg_max_size(const struct proto_schema *s);
 
+/* The exact encoded size of msg (meaningful once it validates). */
+size_t proto_msg_size(const struct proto_schema *s, const void *msg);
+
 #endif

@@ -326,3 +326,49 @@ proto_msg_max_size(const struct proto_schema *s)
 	}
 	return total;
 }
+
+size_t
+proto_msg_size(const struct proto_schema *s, const void *msg)
+{
+	const uint8_t *base = msg;
+	size_t i, total = 0;
+
+	for (i = 0; i < s->nfields; i++) {
+		const struct proto_field *f = &s->fields[i];
+		const uint8_t *at = base + f->offset;
+
+		switch (f->type) {
+		case PROTO_FT_U8:
+			total += 1;
+			break;
+		case PROTO_FT_U16:
+			total += 2;
+			break;
+		case PROTO_FT_U32:
+			total += 4;
+			break;
+		case PROTO_FT_U64:
+			total += 8;
+			break;
+		case PROTO_FT_FIXED:
+			total += f->size;
+			break;
+		case PROTO_FT_BYTES:
+		case PROTO_FT_STR: {
+			struct proto_bytes b;
+			memcpy(&b, at, sizeof(b));
+			total += 4 + b.len;
+			break;
+		}
+		case PROTO_FT_LIST: {
+			uint16_t n, k;
+			memcpy(&n, base + f->count_offset, sizeof(n));
+			total += 2;
+			for (k = 0; k < n && k < f->max; k++)
+				total += proto_msg_size(f->elem, at + k * f->size);
+			break;
+		}
+		}
+	}
+	return total;
+}

@@ -119,6 +119,7 @@ START_TEST(roundtrip_every_type)
 		ck_assert_int_eq(proto_msg_encode(&w, s, m), 0);
 		ck_assert_int_eq(proto_wbuf_finish(&w, &len), 0);
 		ck_assert_uint_le(len, proto_msg_max_size(s));
+		ck_assert_uint_eq(len, proto_msg_size(s, m));
 		ck_assert_int_eq(proto_msg_decode(s, m2, buf, len), 0);
 		proto_wbuf_init(&w, buf2, sizeof(buf2));
 		ck_assert_int_eq(proto_msg_encode(&w, s, m2), 0);

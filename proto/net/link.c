@@ -1,0 +1,148 @@
+/* pair1 links between servers: one socket per peer, one recv aio posting
+ * every message; sends are non-blocking and drop when the buffer is full. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nng/nng.h>
+#include <nng/protocol/pair1/pair.h>
+
+#include "net_int.h"
+#include "proto_err.h"
+
+struct proto_link {
+	struct proto_evq *q;
+	int endpoint;
+	nng_socket sock;
+	nng_aio *aio;
+	atomic_int pipes;
+	atomic_int closing;
+};
+
+static void
+link_recv_cb(void *arg)
+{
+	struct proto_link *l = arg;
+	struct proto_ev ev;
+	int rv = nng_aio_result(l->aio);
+
+	if (rv == 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = PROTO_EV_PEER_MSG;
+		ev.endpoint = l->endpoint;
+		ev.msg = nng_aio_get_msg(l->aio);
+		proto_evq_push(l->q, &ev);
+	}
+	if (rv != NNG_ECLOSED && rv != NNG_ECANCELED &&
+	    !atomic_load(&l->closing))
+		nng_recv_aio(l->sock, l->aio);
+}
+
+static void
+link_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct proto_link *l = arg;
+	struct proto_ev e;
+
+	(void) p;
+	memset(&e, 0, sizeof(e));
+	e.endpoint = l->endpoint;
+	if (ev == NNG_PIPE_EV_ADD_POST) {
+		atomic_fetch_add(&l->pipes, 1);
+		e.kind = PROTO_EV_PEER_UP;
+	} else if (ev == NNG_PIPE_EV_REM_POST) {
+		atomic_fetch_sub(&l->pipes, 1);
+		e.kind = PROTO_EV_PEER_DOWN;
+	} else
+		return;
+	if (!atomic_load(&l->closing))
+		proto_evq_push(l->q, &e);
+}
+
+int
+proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
+    const char *url, int listen, nng_tls_config *tls, size_t max_msg)
+{
+	struct proto_link *l;
+	nng_listener lst;
+	nng_dialer d;
+	int rv;
+
+	*out = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return PROTO_ETRANSPORT;
+	l->q = q;
+	l->endpoint = endpoint;
+	if ((rv = nng_pair1_open(&l->sock)) != 0) {
+		free(l);
+		return proto_net_err(rv);
+	}
+	nng_socket_set_size(l->sock, NNG_OPT_RECVMAXSZ, max_msg);
+	nng_socket_set_int(l->sock, NNG_OPT_SENDBUF, 256);
+	nng_socket_set_int(l->sock, NNG_OPT_RECVBUF, 256);
+	nng_socket_set_ms(l->sock, NNG_OPT_RECONNMINT, 100);
+	nng_socket_set_ms(l->sock, NNG_OPT_RECONNMAXT, 1000);
+	nng_pipe_notify(l->sock, NNG_PIPE_EV_ADD_POST, link_pipe_cb, l);
+	nng_pipe_notify(l->sock, NNG_PIPE_EV_REM_POST, link_pipe_cb, l);
+	if ((rv = nng_aio_alloc(&l->aio, link_recv_cb, l)) != 0)
+		goto fail;
+	if (listen) {
+		if ((rv = nng_listener_create(&lst, l->sock, url)) != 0 ||
+		    (tls != NULL && (rv = nng_listener_set_ptr(lst,
+					 NNG_OPT_TLS_CONFIG, tls)) != 0))
+			goto fail;
+		nng_listener_set_size(lst, NNG_OPT_RECVMAXSZ, max_msg);
+		if ((rv = nng_listener_start(lst, 0)) != 0)
+			goto fail;
+	} else {
+		if ((rv = nng_dialer_create(&d, l->sock, url)) != 0 ||
+		    (tls != NULL && (rv = nng_dialer_set_ptr(d,
+					 NNG_OPT_TLS_CONFIG, tls)) != 0))
+			goto fail;
+		nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, max_msg);
+		/* Non-blocking: a peer that is down now is redialled until
+		 * it comes up, instead of being given up on. */
+		if ((rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) != 0)
+			goto fail;
+	}
+	nng_recv_aio(l->sock, l->aio);
+	*out = l;
+	return 0;
+fail:
+	atomic_store(&l->closing, 1);
+	nng_close(l->sock);
+	if (l->aio != NULL)
+		nng_aio_free(l->aio);
+	free(l);
+	return proto_net_err(rv);
+}
+
+int
+proto_link_send(struct proto_link *l, nng_msg *msg)
+{
+	int rv = nng_sendmsg(l->sock, msg, NNG_FLAG_NONBLOCK);
+
+	if (rv != 0) {
+		nng_msg_free(msg);
+		return rv == NNG_EAGAIN ? PROTO_EBUSY : proto_net_err(rv);
+	}
+	return 0;
+}
+
+int
+proto_link_up(const struct proto_link *l)
+{
+	return atomic_load(&((struct proto_link *) l)->pipes) > 0;
+}
+
+void
+proto_link_close(struct proto_link *l)
+{
+	if (l == NULL)
+		return;
+	atomic_store(&l->closing, 1);
+	nng_aio_stop(l->aio);
+	nng_close(l->sock);
+	nng_aio_free(l->aio);
+	free(l);
+}

@@ -1,0 +1,156 @@
+/* The rep endpoint: nctx contexts each loop recv -> (owner replies) -> send.
+ * Callbacks only post events and re-arm. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+
+#include "net_int.h"
+#include "proto_err.h"
+
+enum slot_state { SLOT_RECV, SLOT_OWNER, SLOT_SEND };
+
+struct srv_slot {
+	struct proto_srv *srv;
+	uint32_t idx;
+	nng_ctx ctx;
+	nng_aio *aio;
+	enum slot_state state;
+};
+
+struct proto_srv {
+	struct proto_evq *q;
+	int endpoint;
+	nng_socket sock;
+	nng_listener lst;
+	int nslots;
+	struct srv_slot *slots;
+	atomic_int closing;
+};
+
+static void
+srv_arm_recv(struct srv_slot *s)
+{
+	s->state = SLOT_RECV;
+	nng_ctx_recv(s->ctx, s->aio);
+}
+
+static void
+srv_cb(void *arg)
+{
+	struct srv_slot *s = arg;
+	struct proto_ev ev;
+	int rv = nng_aio_result(s->aio);
+
+	if (s->state == SLOT_SEND) {
+		if (rv != 0) {
+			nng_msg *m = nng_aio_get_msg(s->aio);
+			if (m != NULL)
+				nng_msg_free(m);
+		}
+		if (!atomic_load(&s->srv->closing))
+			srv_arm_recv(s);
+		return;
+	}
+	/* SLOT_RECV */
+	if (rv != 0) {
+		if (rv != NNG_ECLOSED && rv != NNG_ECANCELED &&
+		    !atomic_load(&s->srv->closing))
+			srv_arm_recv(s);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = PROTO_EV_REQUEST;
+	ev.endpoint = s->srv->endpoint;
+	ev.slot = s->idx;
+	ev.msg = nng_aio_get_msg(s->aio);
+	s->state = SLOT_OWNER;
+	proto_evq_push(s->srv->q, &ev);
+}
+
+int
+proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
+    const char *url, nng_tls_config *tls, size_t max_msg, int nctx)
+{
+	struct proto_srv *s;
+	int i, rv;
+
+	*out = NULL;
+	if (nctx <= 0 || (s = calloc(1, sizeof(*s))) == NULL)
+		return PROTO_EINVAL;
+	s->q = q;
+	s->endpoint = endpoint;
+	s->nslots = nctx;
+	if ((s->slots = calloc((size_t) nctx, sizeof(*s->slots))) == NULL) {
+		free(s);
+		return PROTO_ETRANSPORT;
+	}
+	if ((rv = nng_rep0_open(&s->sock)) != 0)
+		goto fail_nosock;
+	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, max_msg);
+	if ((rv = nng_listener_create(&s->lst, s->sock, url)) != 0)
+		goto fail;
+	if (tls != NULL &&
+	    (rv = nng_listener_set_ptr(s->lst, NNG_OPT_TLS_CONFIG, tls)) != 0)
+		goto fail;
+	nng_listener_set_size(s->lst, NNG_OPT_RECVMAXSZ, max_msg);
+	for (i = 0; i < nctx; i++) {
+		struct srv_slot *sl = &s->slots[i];
+		sl->srv = s;
+		sl->idx = (uint32_t) i;
+		if ((rv = nng_aio_alloc(&sl->aio, srv_cb, sl)) != 0 ||
+		    (rv = nng_ctx_open(&sl->ctx, s->sock)) != 0)
+			goto fail;
+	}
+	if ((rv = nng_listener_start(s->lst, 0)) != 0)
+		goto fail;
+	for (i = 0; i < nctx; i++)
+		srv_arm_recv(&s->slots[i]);
+	*out = s;
+	return 0;
+fail:
+	nng_close(s->sock);
+fail_nosock:
+	for (i = 0; i < nctx; i++)
+		if (s->slots[i].aio != NULL)
+			nng_aio_free(s->slots[i].aio);
+	free(s->slots);
+	free(s);
+	return proto_net_err(rv);
+}
+
+int
+proto_srv_reply(struct proto_srv *s, uint32_t slot, nng_msg *msg)
+{
+	struct srv_slot *sl;
+
+	if (slot >= (uint32_t) s->nslots ||
+	    s->slots[slot].state != SLOT_OWNER) {
+		nng_msg_free(msg);
+		return PROTO_EINVAL;
+	}
+	sl = &s->slots[slot];
+	sl->state = SLOT_SEND;
+	nng_aio_set_msg(sl->aio, msg);
+	nng_ctx_send(sl->ctx, sl->aio);
+	return 0;
+}
+
+void
+proto_srv_close(struct proto_srv *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	atomic_store(&s->closing, 1);
+	for (i = 0; i < s->nslots; i++)
+		nng_aio_stop(s->slots[i].aio);
+	nng_close(s->sock);
+	for (i = 0; i < s->nslots; i++)
+		nng_aio_free(s->slots[i].aio);
+	free(s->slots);
+	free(s);
+}

@@ -1,0 +1,149 @@
+/* Error mapping, URL helpers and the blocking one-shot request. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+
+#include "net_int.h"
+#include "proto_err.h"
+
+int
+proto_net_err(int rv)
+{
+	switch (rv) {
+	case 0:
+		return 0;
+	case NNG_ETIMEDOUT:
+		return PROTO_ETIMEOUT;
+	case NNG_ECONNREFUSED:
+	case NNG_ECONNRESET:
+	case NNG_ECONNSHUT:
+	case NNG_EUNREACHABLE:
+	case NNG_ECLOSED:
+	case NNG_EADDRINVAL:
+		return PROTO_EUNAVAIL;
+	case NNG_ECRYPTO:
+	case NNG_EPEERAUTH:
+		return PROTO_EAUTH;
+	case NNG_EMSGSIZE:
+		return PROTO_ETOOBIG;
+	case NNG_EAGAIN:
+		return PROTO_EBUSY;
+	case NNG_EINVAL:
+		return PROTO_EINVAL;
+	default:
+		return PROTO_ETRANSPORT;
+	}
+}
+
+int
+proto_url_port_add(char *out, size_t cap, const char *url, int delta)
+{
+	const char *colon = strrchr(url, ':'), *scheme = strstr(url, "://");
+	char *end;
+	long port;
+	int n;
+
+	if (scheme == NULL || colon == NULL || colon < scheme + 3)
+		return PROTO_EINVAL;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || port <= 0 || port > 65535 ||
+	    port + delta <= 0 || port + delta > 65535)
+		return PROTO_EINVAL;
+	n = snprintf(out, cap, "%.*s:%ld", (int) (colon - url), url,
+	    port + delta);
+	return n < 0 || (size_t) n >= cap ? PROTO_EINVAL : 0;
+}
+
+int
+proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
+    size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply,
+    char *err, size_t errcap)
+{
+	nng_socket s;
+	nng_dialer d;
+	nng_msg *m = NULL;
+	int rv;
+
+	*reply = NULL;
+	if ((rv = nng_req0_open(&s)) != 0) {
+		snprintf(err, errcap, "socket: %s", nng_strerror(rv));
+		return proto_net_err(rv);
+	}
+	nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, max_msg);
+	nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, timeout_ms);
+	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, timeout_ms);
+	nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	if ((rv = nng_dialer_create(&d, s, url)) != 0 ||
+	    (tls != NULL &&
+		(rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, tls)) != 0)) {
+		snprintf(err, errcap, "%s: %s", url, nng_strerror(rv));
+		goto out;
+	}
+	nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, max_msg);
+	if ((rv = nng_dialer_start(d, 0)) != 0) {
+		snprintf(err, errcap, "connect %s: %s", url, nng_strerror(rv));
+		goto out;
+	}
+	if ((rv = nng_msg_alloc(&m, 0)) != 0 ||
+	    (rv = nng_msg_append(m, req, reqlen)) != 0 ||
+	    (rv = nng_sendmsg(s, m, 0)) != 0) {
+		if (m != NULL)
+			nng_msg_free(m);
+		snprintf(err, errcap, "send to %s: %s", url, nng_strerror(rv));
+		goto out;
+	}
+	if ((rv = nng_recvmsg(s, reply, 0)) != 0)
+		snprintf(err, errcap, "reply from %s: %s", url, nng_strerror(rv));
+out:
+	nng_close(s);
+	return proto_net_err(rv);
+}
+
+int
+proto_net_frame(nng_msg **out, const struct proto_hdr *h,
+    const struct proto_schema *s, const void *msg)
+{
+	size_t cap = PROTO_HDR_BYTES + proto_msg_size(s, msg), len;
+	nng_msg *m;
+	int rv;
+
+	*out = NULL;
+	if (cap > PROTO_HDR_BYTES + PROTO_MAX_BODY)
+		cap = PROTO_HDR_BYTES + PROTO_MAX_BODY;
+	if (nng_msg_alloc(&m, cap) != 0)
+		return PROTO_ETRANSPORT;
+	rv = proto_frame_encode(nng_msg_body(m), cap, &len, h, s, msg);
+	if (rv != 0) {
+		nng_msg_free(m);
+		return rv;
+	}
+	nng_msg_chop(m, cap - len);
+	*out = m;
+	return 0;
+}
+
+int
+proto_net_error(nng_msg **out, const struct proto_hdr *req, uint16_t sender,
+    int code, const char *detail)
+{
+	uint8_t buf[PROTO_HDR_BYTES + 8 + PROTO_MAX_DETAIL];
+	size_t len;
+	nng_msg *m;
+	int rv;
+
+	*out = NULL;
+	if ((rv = proto_error_encode(buf, sizeof(buf), &len, req, sender, code,
+		 detail)) != 0)
+		return rv;
+	if (nng_msg_alloc(&m, 0) != 0)
+		return PROTO_ETRANSPORT;
+	if (nng_msg_append(m, buf, len) != 0) {
+		nng_msg_free(m);
+		return PROTO_ETRANSPORT;
+	}
+	*out = m;
+	return 0;
+}

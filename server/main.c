@@ -1,0 +1,149 @@
+/* keyserver: one key server of a t-of-n cluster. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srv.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_signal(int sig)
+{
+	(void) sig;
+	stop_flag = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: keyserver --config FILE [options]\n"
+	    "  -c, --config FILE     configuration file (INI)\n"
+	    "  -i, --id N            override [node] id\n"
+	    "  -d, --data-dir DIR    override [node] data_dir\n"
+	    "  -l, --log-level LVL   error | warn | info | debug\n"
+	    "      --check-config    validate the configuration and exit\n"
+	    "  -h, --help            this text\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct srv s;
+	const char *config = NULL, *id = NULL, *dir = NULL, *lvl = NULL;
+	char err[PATH_MAX + 512], name[16];
+	int c, check_only = 0;
+	uint32_t x;
+	uint64_t next_tick;
+	struct sigaction sa;
+
+	while ((c = getopt_long(argc, argv, "c:i:d:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'i':
+			id = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'l':
+			lvl = optarg;
+			break;
+		case 'C':
+			check_only = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (lk_init() != 0) {
+		fprintf(stderr, "keyserver: libsodium init failed\n");
+		return 1;
+	}
+	if (srv_config_load(&s.cfg, config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "keyserver: config error: %s\n", err);
+		return 1;
+	}
+	if (id != NULL) {
+		if (lk_parse_u32(id, 1, PROTO_MAX_NODES, &x) != 0) {
+			fprintf(stderr, "keyserver: --id: '%s' invalid\n", id);
+			return 1;
+		}
+		s.cfg.id = (uint16_t) x;
+	}
+	if (dir != NULL &&
+	    lk_strlcpy(s.cfg.data_dir, sizeof(s.cfg.data_dir), dir) != 0) {
+		fprintf(stderr, "keyserver: --data-dir: too long\n");
+		return 1;
+	}
+	if (lvl != NULL && lk_log_level_parse(lvl, &s.cfg.log_level) != 0) {
+		fprintf(stderr, "keyserver: --log-level: '%s' invalid\n", lvl);
+		return 1;
+	}
+	if (srv_config_check(&s.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "keyserver: config error: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("keyserver: configuration OK (node %u of %u, t = %u)\n",
+		    s.cfg.id, s.cfg.n, s.cfg.t);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "ks%u", s.cfg.id);
+	lk_log_setup(name, s.cfg.log_level);
+	if (lk_proc_harden() != 0)
+		LK_WARN("could not disable core dumps");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (srv_open(&s, err, sizeof(err)) != 0) {
+		LK_ERROR("startup failed: %s", err);
+		srv_close(&s);
+		return 1;
+	}
+	LK_INFO("node %u of %u (t = %u) serving on %s", s.cfg.id, s.cfg.n,
+	    s.cfg.t, s.cfg.listen_agg);
+	next_tick = srv_now_ms();
+	while (!stop_flag) {
+		uint64_t now = srv_now_ms();
+		int wait;
+
+		if (now >= next_tick) {
+			srv_tick(&s);
+			next_tick = now + s.cfg.heartbeat_ms;
+		}
+		/* Bounded wait: the signal flag is seen within 100 ms. */
+		wait = (int) (next_tick - now);
+		srv_step(&s, wait > 100 ? 100 : wait);
+	}
+	LK_INFO("shutting down");
+	srv_close(&s);
+	LK_INFO("stopped");
+	return 0;
+}

@@ -1,0 +1,2 @@
+SERVER_SRCS := $(wildcard server/*.c)
+$(eval $(call lk_prog,keyserver,$(SERVER_SRCS),protonet proto lkcommon))
