@@ -14,8 +14,8 @@
 /* Aggregator error codes (block 600..699). */
 enum agg_err {
 	AGG_ECONFIG = 600, /* bad configuration */
-	AGG_EBUSY = 601,   /* too many requests in flight */
-	AGG_ETARGET = 602  /* a request names a server that does not exist */
+	AGG_EBUSY = 601, /* too many requests in flight */
+	AGG_ETARGET = 602 /* a request names a server that does not exist */
 };
 const char *agg_strerror(int code);
 
@@ -25,22 +25,22 @@ const char *agg_strerror(int code);
 struct agg_server_cfg {
 	int present;
 	char addr[AGG_URL_MAX]; /* the server's aggregator-facing URL */
-	char cert[PATH_MAX];	/* its pinned certificate */
-	char name[64];		/* the name in that certificate */
+	char cert[PATH_MAX]; /* its pinned certificate */
+	char name[64]; /* the name in that certificate */
 };
 
 struct agg_config {
 	uint16_t n, t;
 	enum lk_log_level log_level;
 	char listen[AGG_URL_MAX];
-	char cert[PATH_MAX], key[PATH_MAX];		/* client-facing */
+	char cert[PATH_MAX], key[PATH_MAX]; /* client-facing */
 	char client_cert[PATH_MAX], client_key[PATH_MAX]; /* to servers */
 	uint32_t max_deadline_ms;
 	struct agg_server_cfg servers[PROTO_MAX_NODES + 1];
 };
 
-int agg_config_load(struct agg_config *c, const char *path, char *err,
-    size_t errcap);
+int agg_config_load(
+    struct agg_config *c, const char *path, char *err, size_t errcap);
 int agg_config_check(struct agg_config *c, char *err, size_t errcap);
 
 /* One routed request in flight: a client request waiting for up to n

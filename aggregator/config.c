@@ -11,8 +11,8 @@ struct load {
 };
 
 static int
-set_str(char *dst, size_t cap, const char *sec, const char *key,
-    const char *v, char *err, size_t errcap)
+set_str(char *dst, size_t cap, const char *sec, const char *key, const char *v,
+    char *err, size_t errcap)
 {
 	if (lk_strlcpy(dst, cap, v) != 0) {
 		snprintf(err, errcap, "[%s] %s: value too long", sec, key);
@@ -31,8 +31,8 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 
 	if (strcmp(sec, "aggregator") == 0) {
 		if (strcmp(key, "listen") == 0)
-			return set_str(c->listen, sizeof(c->listen), sec, key, v,
-			    err, errcap);
+			return set_str(c->listen, sizeof(c->listen), sec, key,
+			    v, err, errcap);
 		if (strcmp(key, "log_level") == 0) {
 			if (lk_log_level_parse(v, &c->log_level) == 0)
 				return 0;
@@ -43,7 +43,8 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 			return LK_ECONFIG;
 		}
 		if (strcmp(key, "max_deadline_ms") == 0) {
-			if (lk_parse_u32(v, 10, 60000, &c->max_deadline_ms) == 0)
+			if (lk_parse_u32(v, 10, 60000, &c->max_deadline_ms)
+			    == 0)
 				return 0;
 			snprintf(err, errcap,
 			    "[aggregator] max_deadline_ms: '%s' not in "
@@ -55,8 +56,8 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		if (strcmp(key, "n") == 0 || strcmp(key, "t") == 0) {
 			if (lk_parse_u32(v, 1, PROTO_MAX_NODES, &x) != 0) {
 				snprintf(err, errcap,
-				    "[cluster] %s: '%s' is not in 1..%d", key, v,
-				    PROTO_MAX_NODES);
+				    "[cluster] %s: '%s' is not in 1..%d", key,
+				    v, PROTO_MAX_NODES);
 				return LK_ECONFIG;
 			}
 			if (key[0] == 'n')
@@ -67,11 +68,11 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		}
 	} else if (strcmp(sec, "tls") == 0) {
 		if (strcmp(key, "cert") == 0)
-			return set_str(c->cert, sizeof(c->cert), sec, key, v,
-			    err, errcap);
+			return set_str(
+			    c->cert, sizeof(c->cert), sec, key, v, err, errcap);
 		if (strcmp(key, "key") == 0)
-			return set_str(c->key, sizeof(c->key), sec, key, v, err,
-			    errcap);
+			return set_str(
+			    c->key, sizeof(c->key), sec, key, v, err, errcap);
 		if (strcmp(key, "client_cert") == 0)
 			return set_str(c->client_cert, sizeof(c->client_cert),
 			    sec, key, v, err, errcap);
@@ -82,7 +83,8 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		struct agg_server_cfg *s;
 		if (lk_parse_u32(sec + 7, 1, PROTO_MAX_NODES, &x) != 0) {
 			snprintf(err, errcap,
-			    "[%s]: server sections are [server.<id>] with id in "
+			    "[%s]: server sections are [server.<id>] with id "
+			    "in "
 			    "1..%d",
 			    sec, PROTO_MAX_NODES);
 			return LK_ECONFIG;
@@ -99,14 +101,14 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		s = &c->servers[x];
 		s->present = 1;
 		if (strcmp(key, "addr") == 0)
-			return set_str(s->addr, sizeof(s->addr), sec, key, v,
-			    err, errcap);
+			return set_str(
+			    s->addr, sizeof(s->addr), sec, key, v, err, errcap);
 		if (strcmp(key, "cert") == 0)
-			return set_str(s->cert, sizeof(s->cert), sec, key, v,
-			    err, errcap);
+			return set_str(
+			    s->cert, sizeof(s->cert), sec, key, v, err, errcap);
 		if (strcmp(key, "name") == 0)
-			return set_str(s->name, sizeof(s->name), sec, key, v,
-			    err, errcap);
+			return set_str(
+			    s->name, sizeof(s->name), sec, key, v, err, errcap);
 	}
 	snprintf(err, errcap, "[%s] %s: unknown setting", sec, key);
 	return LK_ECONFIG;
@@ -137,8 +139,8 @@ need_url(const char *what, const char *url, char *err, size_t errcap)
 		snprintf(err, errcap, "%s: missing", what);
 		return AGG_ECONFIG;
 	}
-	if (strncmp(url, "tls+tcp://", 10) != 0 ||
-	    proto_url_port_add(tmp, sizeof(tmp), url, 0) != 0) {
+	if (strncmp(url, "tls+tcp://", 10) != 0
+	    || proto_url_port_add(tmp, sizeof(tmp), url, 0) != 0) {
 		snprintf(err, errcap,
 		    "%s: '%s' is not an address of the form "
 		    "tls+tcp://host:port",
@@ -165,12 +167,12 @@ agg_config_check(struct agg_config *c, char *err, size_t errcap)
 		    c->n);
 		return AGG_ECONFIG;
 	}
-	if ((rv = need_url("[aggregator] listen", c->listen, err, errcap)) ||
-	    (rv = need_file("[tls] cert", c->cert, err, errcap)) ||
-	    (rv = need_file("[tls] key", c->key, err, errcap)) ||
-	    (rv = need_file("[tls] client_cert", c->client_cert, err,
-		 errcap)) ||
-	    (rv = need_file("[tls] client_key", c->client_key, err, errcap)))
+	if ((rv = need_url("[aggregator] listen", c->listen, err, errcap))
+	    || (rv = need_file("[tls] cert", c->cert, err, errcap))
+	    || (rv = need_file("[tls] key", c->key, err, errcap))
+	    || (rv
+	        = need_file("[tls] client_cert", c->client_cert, err, errcap))
+	    || (rv = need_file("[tls] client_key", c->client_key, err, errcap)))
 		return rv;
 	for (i = 1; i <= PROTO_MAX_NODES; i++) {
 		struct agg_server_cfg *s = &c->servers[i];
@@ -184,8 +186,8 @@ agg_config_check(struct agg_config *c, char *err, size_t errcap)
 			continue;
 		}
 		if (!s->present) {
-			snprintf(err, errcap, "[server.%d]: missing (n = %u)", i,
-			    c->n);
+			snprintf(err, errcap, "[server.%d]: missing (n = %u)",
+			    i, c->n);
 			return AGG_ECONFIG;
 		}
 		snprintf(what, sizeof(what), "[server.%d] addr", i);
@@ -201,8 +203,8 @@ agg_config_check(struct agg_config *c, char *err, size_t errcap)
 }
 
 int
-agg_config_load(struct agg_config *c, const char *path, char *err,
-    size_t errcap)
+agg_config_load(
+    struct agg_config *c, const char *path, char *err, size_t errcap)
 {
 	struct load l;
 
@@ -212,5 +214,5 @@ agg_config_load(struct agg_config *c, const char *path, char *err,
 	c->max_deadline_ms = 30000;
 	l.cfg = c;
 	return lk_config_load(path, on_kv, &l, err, errcap) != 0 ? AGG_ECONFIG
-								: 0;
+	                                                         : 0;
 }

@@ -76,7 +76,8 @@ item_send(struct agg *a, int idx, int k, const uint8_t *frame, size_t len,
 	int rv;
 
 	if (proto_cli_pipes(s->cli) == 0) {
-		/* Known down: answer now instead of waiting out the deadline. */
+		/* Known down: answer now instead of waiting out the deadline.
+		 */
 		item_done(a, op, k, PROTO_EUNAVAIL, 0, NULL);
 		return;
 	}
@@ -84,8 +85,8 @@ item_send(struct agg *a, int idx, int k, const uint8_t *frame, size_t len,
 		item_done(a, op, k, PROTO_ETRANSPORT, 0, NULL);
 		return;
 	}
-	rv = proto_cli_send(s->cli, m, (int) deadline_ms,
-	    make_tag(idx, op->gen, k));
+	rv = proto_cli_send(
+	    s->cli, m, (int) deadline_ms, make_tag(idx, op->gen, k));
 	if (rv != 0)
 		item_done(a, op, k, rv, 0, NULL);
 }
@@ -102,8 +103,9 @@ start_cluster_health(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 	size_t len;
 	int idx, i, rv;
 
-	if ((rv = proto_msg_decode(&proto_schema_cluster_health_req, &req, body,
-		 h->len)) != 0) {
+	if ((rv = proto_msg_decode(
+	         &proto_schema_cluster_health_req, &req, body, h->len))
+	    != 0) {
 		front_error(a, slot, h, rv, proto_strerror(rv));
 		return;
 	}
@@ -119,8 +121,9 @@ start_cluster_health(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 	memcpy(ih.sid, h->sid, sizeof(ih.sid));
 	ih.seq = h->seq;
 	ih.sender = PROTO_SENDER_CLIENT;
-	if (proto_frame_encode(frame, sizeof(frame), &len, &ih,
-		&proto_schema_health_req, &hr) != 0)
+	if (proto_frame_encode(
+	        frame, sizeof(frame), &len, &ih, &proto_schema_health_req, &hr)
+	    != 0)
 		len = 0;
 	for (i = 0; i < a->cfg.n; i++)
 		op->items[i].server = (uint16_t) (i + 1);
@@ -128,8 +131,8 @@ start_cluster_health(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 		req.deadline_ms = a->cfg.max_deadline_ms;
 	/* op_finish may run inside the loop once the last item is done (all
 	 * servers known down): the op must be complete before that. */
-	for (i = 0; i < a->cfg.n && a->ops[idx].used &&
-	     a->ops[idx].gen == op->gen;
+	for (i = 0;
+	     i < a->cfg.n && a->ops[idx].used && a->ops[idx].gen == op->gen;
 	     i++)
 		item_send(a, idx, i, frame, len, req.deadline_ms);
 }
@@ -143,8 +146,9 @@ start_fanout(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 	uint32_t gen;
 	int idx, i, j, rv;
 
-	if ((rv = proto_msg_decode(&proto_schema_fanout_req, &req, body,
-		 h->len)) != 0) {
+	if ((rv = proto_msg_decode(
+	         &proto_schema_fanout_req, &req, body, h->len))
+	    != 0) {
 		front_error(a, slot, h, rv, proto_strerror(rv));
 		return;
 	}
@@ -165,7 +169,8 @@ start_fanout(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 		/* Forward only well-formed frames; the content stays opaque
 		 * (usually sealed for the server). */
 		if ((rv = proto_frame_parse(&ih, &ib, req.items[i].frame.p,
-			 req.items[i].frame.len, PROTO_MAX_INNER)) != 0) {
+		         req.items[i].frame.len, PROTO_MAX_INNER))
+		    != 0) {
 			front_error(a, slot, h, rv, "malformed inner frame");
 			return;
 		}
@@ -187,17 +192,17 @@ start_fanout(struct agg *a, uint32_t slot, const struct proto_hdr *h,
 		req.deadline_ms = a->cfg.max_deadline_ms;
 	for (i = 0; i < req.items_n; i++)
 		op->items[i].server = req.items[i].server;
-	for (i = 0; i < req.items_n && a->ops[idx].used && a->ops[idx].gen == gen;
-	     i++)
-		item_send(a, idx, i, req.items[i].frame.p, req.items[i].frame.len,
-		    req.deadline_ms);
+	for (i = 0;
+	     i < req.items_n && a->ops[idx].used && a->ops[idx].gen == gen; i++)
+		item_send(a, idx, i, req.items[i].frame.p,
+		    req.items[i].frame.len, req.deadline_ms);
 }
 
 /* Classifies a server's reply: 0 if it is a frame of the wanted type, else
  * the error code it carries or the decoding failure. */
 static int
-reply_status(nng_msg *m, uint16_t want, struct proto_hdr *h,
-    const uint8_t **body)
+reply_status(
+    nng_msg *m, uint16_t want, struct proto_hdr *h, const uint8_t **body)
 {
 	struct proto_msg_error e;
 	int rv;
@@ -207,7 +212,8 @@ reply_status(nng_msg *m, uint16_t want, struct proto_hdr *h,
 	if (rv != 0)
 		return rv;
 	if (h->type == PROTO_T_ERROR) {
-		if (proto_msg_decode(&proto_schema_error, &e, *body, h->len) != 0)
+		if (proto_msg_decode(&proto_schema_error, &e, *body, h->len)
+		    != 0)
 			return PROTO_ETYPE;
 		return e.code;
 	}
@@ -250,8 +256,9 @@ finish_cluster_health(struct agg *a, struct agg_op *op)
 	}
 	rh.flags = PROTO_F_RESPONSE;
 	rh.sender = PROTO_SENDER_CLIENT;
-	if ((rv = proto_net_frame(&m, &rh, &proto_schema_cluster_health_resp,
-		 &r)) != 0) {
+	if ((rv = proto_net_frame(
+	         &m, &rh, &proto_schema_cluster_health_resp, &r))
+	    != 0) {
 		front_error(a, op->slot, &op->hdr, rv, proto_strerror(rv));
 		return;
 	}
@@ -284,8 +291,8 @@ finish_fanout(struct agg *a, struct agg_op *op)
 	}
 	rh.flags = PROTO_F_RESPONSE;
 	rh.sender = PROTO_SENDER_CLIENT;
-	if ((rv = proto_net_frame(&m, &rh, &proto_schema_fanout_resp, &r)) !=
-	    0) {
+	if ((rv = proto_net_frame(&m, &rh, &proto_schema_fanout_resp, &r))
+	    != 0) {
 		front_error(a, op->slot, &op->hdr, rv, proto_strerror(rv));
 		return;
 	}
@@ -332,7 +339,8 @@ on_front(struct agg *a, const struct proto_ev *ev)
 		break;
 	default:
 		a->bad_requests++;
-		front_error(a, ev->slot, &h, PROTO_ETYPE, "unknown request type");
+		front_error(
+		    a, ev->slot, &h, PROTO_ETYPE, "unknown request type");
 	}
 }
 
@@ -390,31 +398,36 @@ agg_open(struct agg *a, char *err, size_t errcap)
 		return rv;
 	}
 	if ((rv = proto_tls_server(&a->tls_front, a->cfg.cert, a->cfg.key, NULL,
-		 why, sizeof(why))) != 0) {
+	         why, sizeof(why)))
+	    != 0) {
 		snprintf(err, errcap, "[tls] cert/key: %s", why);
 		return rv;
 	}
 	for (i = 1; i <= a->cfg.n; i++) {
 		struct agg_server_cfg *sc = &a->cfg.servers[i];
 		if ((rv = proto_tls_client(&a->servers[i].tls, sc->cert,
-			 sc->name, a->cfg.client_cert, a->cfg.client_key, why,
-			 sizeof(why))) != 0) {
+		         sc->name, a->cfg.client_cert, a->cfg.client_key, why,
+		         sizeof(why)))
+		    != 0) {
 			snprintf(err, errcap, "[server.%d] TLS: %s", i, why);
 			return rv;
 		}
 		if ((rv = proto_cli_open(&a->servers[i].cli, a->q, i, sc->addr,
-			 a->servers[i].tls, PROTO_HDR_BYTES + PROTO_MAX_BODY,
-			 64)) != 0) {
+		         a->servers[i].tls, PROTO_HDR_BYTES + PROTO_MAX_BODY,
+		         64))
+		    != 0) {
 			snprintf(err, errcap, "[server.%d] addr: %s: %s", i,
 			    sc->addr, proto_strerror(rv));
 			return rv;
 		}
 	}
 	if ((rv = proto_srv_open(&a->front, a->q, 0, a->cfg.listen,
-		 a->tls_front,
-		 PROTO_HDR_BYTES + proto_msg_max_size(&proto_schema_fanout_req),
-		 64)) != 0) {
-		snprintf(err, errcap, "[aggregator] listen: cannot listen on %s: %s",
+	         a->tls_front,
+	         PROTO_HDR_BYTES + proto_msg_max_size(&proto_schema_fanout_req),
+	         64))
+	    != 0) {
+		snprintf(err, errcap,
+		    "[aggregator] listen: cannot listen on %s: %s",
 		    a->cfg.listen, proto_strerror(rv));
 		return rv;
 	}

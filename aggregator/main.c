@@ -27,14 +27,15 @@ agg_strerror(int code)
 		return "no such server";
 	}
 	return code >= 100 && code < 200 ? proto_strerror(code)
-					 : lk_strerror(code);
+	                                 : lk_strerror(code);
 }
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: aggregator --config FILE [--log-level LVL] "
-		   "[--check-config]\n");
+	fprintf(f,
+	    "usage: aggregator --config FILE [--log-level LVL] "
+	    "[--check-config]\n");
 }
 
 int
@@ -78,16 +79,16 @@ main(int argc, char **argv)
 	}
 	if (lk_init() != 0)
 		return 1;
-	if (agg_config_load(&a.cfg, config, err, sizeof(err)) != 0 ||
-	    (lvl != NULL && lk_log_level_parse(lvl, &a.cfg.log_level) != 0 &&
-		snprintf(err, sizeof(err), "--log-level: '%s' invalid", lvl)) ||
-	    agg_config_check(&a.cfg, err, sizeof(err)) != 0) {
+	if (agg_config_load(&a.cfg, config, err, sizeof(err)) != 0
+	    || (lvl != NULL && lk_log_level_parse(lvl, &a.cfg.log_level) != 0
+	        && snprintf(err, sizeof(err), "--log-level: '%s' invalid", lvl))
+	    || agg_config_check(&a.cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aggregator: config error: %s\n", err);
 		return 1;
 	}
 	if (check_only) {
-		printf("aggregator: configuration OK (n = %u, t = %u)\n", a.cfg.n,
-		    a.cfg.t);
+		printf("aggregator: configuration OK (n = %u, t = %u)\n",
+		    a.cfg.n, a.cfg.t);
 		return 0;
 	}
 	lk_log_setup("agg", a.cfg.log_level);

@@ -70,6 +70,11 @@ while [ "$i" -le "$n" ]; do
 		echo "[listen]"
 		echo "agg = tls+tcp://$listen_host:$(aggport "$i")"
 		echo "peer = tls+tcp://$listen_host:$(peerbase "$i")"
+		if [ "$mode" = compose ]; then
+			echo "admin = ipc:///run/lk/admin.sock"
+		else
+			echo "admin = ipc://$dd/admin.sock"
+		fi
 		echo
 		echo "[aggregator]"
 		echo "cert = $tls/agg-client.crt"

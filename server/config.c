@@ -66,8 +66,8 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 		if (strcmp(key, "db_map_mb") == 0) {
 			if (lk_parse_u32(v, 1, 1 << 20, &c->db_map_mb) == 0)
 				return 0;
-			snprintf(err, errcap, "[node] db_map_mb: '%s' invalid",
-			    v);
+			snprintf(
+			    err, errcap, "[node] db_map_mb: '%s' invalid", v);
 			return LK_ECONFIG;
 		}
 		if (strcmp(key, "heartbeat_ms") == 0) {
@@ -91,8 +91,8 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 			return set_path(c->cert, sizeof(c->cert), section, key,
 			    v, err, errcap);
 		if (strcmp(key, "key") == 0)
-			return set_path(c->key, sizeof(c->key), section, key,
-			    v, err, errcap);
+			return set_path(c->key, sizeof(c->key), section, key, v,
+			    err, errcap);
 	} else if (strcmp(section, "listen") == 0) {
 		if (strcmp(key, "agg") == 0)
 			return set_path(c->listen_agg, sizeof(c->listen_agg),
@@ -100,6 +100,10 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 		if (strcmp(key, "peer") == 0)
 			return set_path(c->listen_peer, sizeof(c->listen_peer),
 			    section, key, v, err, errcap);
+		if (strcmp(key, "admin") == 0)
+			return set_path(c->listen_admin,
+			    sizeof(c->listen_admin), section, key, v, err,
+			    errcap);
 	} else if (strcmp(section, "aggregator") == 0) {
 		if (strcmp(key, "cert") == 0)
 			return set_path(c->agg_cert, sizeof(c->agg_cert),
@@ -118,13 +122,13 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 		p = &c->peers[pid];
 		if (strcmp(l->cur_section, section) != 0) {
 			if (l->seen_peer[pid]) {
-				snprintf(err, errcap, "[%s]: duplicate peer id %u",
-				    section, pid);
+				snprintf(err, errcap,
+				    "[%s]: duplicate peer id %u", section, pid);
 				return LK_ECONFIG;
 			}
 			l->seen_peer[pid] = 1;
-			lk_strlcpy(l->cur_section, sizeof(l->cur_section),
-			    section);
+			lk_strlcpy(
+			    l->cur_section, sizeof(l->cur_section), section);
 		}
 		p->present = 1;
 		if (strcmp(key, "addr") == 0)
@@ -150,8 +154,8 @@ check_url(const char *what, const char *url, char *err, size_t errcap)
 		snprintf(err, errcap, "%s: missing", what);
 		return SRV_ECONFIG;
 	}
-	if (strncmp(url, "tls+tcp://", 10) != 0 ||
-	    proto_url_port_add(tmp, sizeof(tmp), url, 0) != 0) {
+	if (strncmp(url, "tls+tcp://", 10) != 0
+	    || proto_url_port_add(tmp, sizeof(tmp), url, 0) != 0) {
 		snprintf(err, errcap,
 		    "%s: '%s' is not an address of the form "
 		    "tls+tcp://host:port",
@@ -210,17 +214,29 @@ srv_config_check(struct srv_config *c, char *err, size_t errcap)
 		snprintf(err, errcap, "[node] data_dir: %s", why);
 		return SRV_ECONFIG;
 	}
-	if ((rv = check_file("[tls] cert", c->cert, err, errcap)) != 0 ||
-	    (rv = check_file("[tls] key", c->key, err, errcap)) != 0 ||
-	    (rv = check_file("[aggregator] cert", c->agg_cert, err,
-		 errcap)) != 0 ||
-	    (rv = check_url("[listen] agg", c->listen_agg, err, errcap)) != 0)
+	if ((rv = check_file("[tls] cert", c->cert, err, errcap)) != 0
+	    || (rv = check_file("[tls] key", c->key, err, errcap)) != 0
+	    || (rv = check_file("[aggregator] cert", c->agg_cert, err, errcap))
+	        != 0
+	    || (rv = check_url("[listen] agg", c->listen_agg, err, errcap))
+	        != 0)
 		return rv;
-	if (c->n > 1 &&
-	    (rv = check_url("[listen] peer", c->listen_peer, err, errcap)) != 0)
+	if (c->n > 1
+	    && (rv = check_url("[listen] peer", c->listen_peer, err, errcap))
+	        != 0)
 		return rv;
-	if (c->n > 1 &&
-	    proto_url_port_add(tmp, sizeof(tmp), c->listen_peer, c->n) != 0) {
+	/* The admin socket has no TLS: it must stay on this machine. */
+	if (c->listen_admin[0] != '\0'
+	    && (strncmp(c->listen_admin, "ipc://", 6) != 0
+	        || c->listen_admin[6] == '\0')) {
+		snprintf(err, errcap,
+		    "[listen] admin: '%s' must be a local ipc:///path socket",
+		    c->listen_admin);
+		return SRV_ECONFIG;
+	}
+	if (c->n > 1
+	    && proto_url_port_add(tmp, sizeof(tmp), c->listen_peer, c->n)
+	        != 0) {
 		snprintf(err, errcap,
 		    "[listen] peer: port + peer id must stay below 65536");
 		return SRV_ECONFIG;
@@ -239,7 +255,8 @@ srv_config_check(struct srv_config *c, char *err, size_t errcap)
 		if (i > c->n) {
 			if (p->present) {
 				snprintf(err, errcap,
-				    "[peer.%d]: id larger than n = %u", i, c->n);
+				    "[peer.%d]: id larger than n = %u", i,
+				    c->n);
 				return SRV_ECONFIG;
 			}
 			continue;
@@ -262,8 +279,8 @@ srv_config_check(struct srv_config *c, char *err, size_t errcap)
 }
 
 int
-srv_config_load(struct srv_config *c, const char *path, char *err,
-    size_t errcap)
+srv_config_load(
+    struct srv_config *c, const char *path, char *err, size_t errcap)
 {
 	struct load l;
 

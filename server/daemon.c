@@ -24,14 +24,20 @@ static const struct {
 	{ PROTO_T_HEALTH_REQ, srv_handle_health },
 };
 
+static struct proto_srv *
+endpoint_srv(struct srv *s, int endpoint)
+{
+	return endpoint == SRV_EP_ADMIN ? s->admin : s->agg;
+}
+
 static void
-reply_error(struct srv *s, uint32_t slot, const struct proto_hdr *h, int code,
-    const char *detail)
+reply_error(struct srv *s, const struct proto_ev *ev, const struct proto_hdr *h,
+    int code, const char *detail)
 {
 	nng_msg *m;
 
 	if (proto_net_error(&m, h, s->cfg.id, code, detail) == 0)
-		proto_srv_reply(s->agg, slot, m);
+		proto_srv_reply(endpoint_srv(s, ev->endpoint), ev->slot, m);
 }
 
 static void
@@ -48,11 +54,11 @@ on_request(struct srv *s, const struct proto_ev *ev)
 	if (rv != 0) {
 		s->bad_requests++;
 		LK_DEBUG("bad request frame: %s", proto_strerror(rv));
-		reply_error(s, ev->slot, &h, rv, proto_strerror(rv));
+		reply_error(s, ev, &h, rv, proto_strerror(rv));
 		return;
 	}
 	if (h.flags & PROTO_F_RESPONSE) {
-		reply_error(s, ev->slot, &h, PROTO_EFLAGS,
+		reply_error(s, ev, &h, PROTO_EFLAGS,
 		    "a request must not carry the response flag");
 		return;
 	}
@@ -61,17 +67,17 @@ on_request(struct srv *s, const struct proto_ev *ev)
 			break;
 	if (i == LK_ARRAY_LEN(dispatch)) {
 		s->bad_requests++;
-		reply_error(s, ev->slot, &h, PROTO_ETYPE, "unknown request type");
+		reply_error(s, ev, &h, PROTO_ETYPE, "unknown request type");
 		return;
 	}
 	rv = dispatch[i].fn(s, &h, body, &reply);
 	if (rv != 0) {
 		s->bad_requests++;
-		reply_error(s, ev->slot, &h, rv,
+		reply_error(s, ev, &h, rv,
 		    rv >= 500 ? srv_strerror(rv) : proto_strerror(rv));
 		return;
 	}
-	proto_srv_reply(s->agg, ev->slot, reply);
+	proto_srv_reply(endpoint_srv(s, ev->endpoint), ev->slot, reply);
 }
 
 static void
@@ -107,7 +113,7 @@ srv_step(struct srv *s, int timeout_ms)
 		return;
 	switch (ev.kind) {
 	case PROTO_EV_REQUEST:
-		if (ev.endpoint == SRV_EP_AGG && ev.msg != NULL)
+		if (ev.msg != NULL)
 			on_request(s, &ev);
 		break;
 	case PROTO_EV_PEER_MSG:
@@ -142,10 +148,11 @@ srv_tick(struct srv *s)
 	hb.counter = s->hb_counter;
 	for (i = 1; i <= s->cfg.n; i++) {
 		nng_msg *m;
-		if (s->peers[i].link == NULL || !proto_link_up(s->peers[i].link))
+		if (s->peers[i].link == NULL
+		    || !proto_link_up(s->peers[i].link))
 			continue;
-		if (proto_net_frame(&m, &h, &proto_schema_peer_heartbeat, &hb) ==
-		    0)
+		if (proto_net_frame(&m, &h, &proto_schema_peer_heartbeat, &hb)
+		    == 0)
 			proto_link_send(s->peers[i].link, m);
 	}
 }
@@ -165,13 +172,16 @@ open_links(struct srv *s, char *err, size_t errcap)
 		/* The lower id dials, the higher listens on base + lower id:
 		 * one pair1 socket and one port per link. */
 		if (listen) {
-			proto_url_port_add(url, sizeof(url), s->cfg.listen_peer, i);
+			proto_url_port_add(
+			    url, sizeof(url), s->cfg.listen_peer, i);
 			rv = proto_tls_server(&s->tls_peer[i], s->cfg.cert,
 			    s->cfg.key, pc->cert, why, sizeof(why));
 		} else {
-			proto_url_port_add(url, sizeof(url), pc->addr, s->cfg.id);
+			proto_url_port_add(
+			    url, sizeof(url), pc->addr, s->cfg.id);
 			rv = proto_tls_client(&s->tls_peer[i], pc->cert,
-			    pc->name, s->cfg.cert, s->cfg.key, why, sizeof(why));
+			    pc->name, s->cfg.cert, s->cfg.key, why,
+			    sizeof(why));
 		}
 		if (rv != 0) {
 			snprintf(err, errcap, "[peer.%d] TLS: %s", i, why);
@@ -182,12 +192,12 @@ open_links(struct srv *s, char *err, size_t errcap)
 		    PROTO_HDR_BYTES + PROTO_MAX_BODY);
 		if (rv != 0) {
 			snprintf(err, errcap, "%s %s for peer %d: %s",
-			    listen ? "[listen] peer: listen on" : "dial", url, i,
-			    proto_strerror(rv));
+			    listen ? "[listen] peer: listen on" : "dial", url,
+			    i, proto_strerror(rv));
 			return rv;
 		}
-		LK_INFO("peer %d: %s %s", i, listen ? "listening on" : "dialing",
-		    url);
+		LK_INFO("peer %d: %s %s", i,
+		    listen ? "listening on" : "dialing", url);
 	}
 	return 0;
 }
@@ -207,14 +217,25 @@ srv_open(struct srv *s, char *err, size_t errcap)
 		return rv;
 	}
 	if ((rv = proto_tls_server(&s->tls_agg, s->cfg.cert, s->cfg.key,
-		 s->cfg.agg_cert, why, sizeof(why))) != 0) {
+	         s->cfg.agg_cert, why, sizeof(why)))
+	    != 0) {
 		snprintf(err, errcap, "[tls]/[aggregator] cert: %s", why);
 		return rv;
 	}
 	if ((rv = proto_srv_open(&s->agg, s->q, SRV_EP_AGG, s->cfg.listen_agg,
-		 s->tls_agg, PROTO_HDR_BYTES + PROTO_MAX_BODY, 32)) != 0) {
+	         s->tls_agg, PROTO_HDR_BYTES + PROTO_MAX_BODY, 32))
+	    != 0) {
 		snprintf(err, errcap, "[listen] agg: cannot listen on %s: %s",
 		    s->cfg.listen_agg, proto_strerror(rv));
+		return rv;
+	}
+	if (s->cfg.listen_admin[0] != '\0'
+	    && (rv = proto_srv_open(&s->admin, s->q, SRV_EP_ADMIN,
+	            s->cfg.listen_admin, NULL,
+	            PROTO_HDR_BYTES + PROTO_MAX_INNER, 4))
+	        != 0) {
+		snprintf(err, errcap, "[listen] admin: cannot listen on %s: %s",
+		    s->cfg.listen_admin, proto_strerror(rv));
 		return rv;
 	}
 	return open_links(s, err, errcap);
@@ -229,6 +250,8 @@ srv_close(struct srv *s)
 	/* Stop the producers first, then drain what they queued. */
 	proto_srv_close(s->agg);
 	s->agg = NULL;
+	proto_srv_close(s->admin);
+	s->admin = NULL;
 	for (i = 1; i <= PROTO_MAX_NODES; i++) {
 		proto_link_close(s->peers[i].link);
 		s->peers[i].link = NULL;

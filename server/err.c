@@ -17,5 +17,5 @@ srv_strerror(int code)
 		return "internal error";
 	}
 	return code >= 100 && code < 200 ? proto_strerror(code)
-					 : lk_strerror(code);
+	                                 : lk_strerror(code);
 }

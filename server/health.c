@@ -4,8 +4,8 @@
 #include "srv.h"
 
 int
-srv_handle_health(struct srv *s, const struct proto_hdr *h,
-    const uint8_t *body, nng_msg **reply)
+srv_handle_health(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
+    nng_msg **reply)
 {
 	struct proto_msg_health_req req;
 	struct proto_msg_health_resp r;
@@ -14,8 +14,9 @@ srv_handle_health(struct srv *s, const struct proto_hdr *h,
 	uint64_t now = srv_now_ms();
 	int rv, i;
 
-	if ((rv = proto_msg_decode(&proto_schema_health_req, &req, body,
-		 h->len)) != 0)
+	if ((rv = proto_msg_decode(
+	         &proto_schema_health_req, &req, body, h->len))
+	    != 0)
 		return rv;
 	memset(&r, 0, sizeof(r));
 	r.id = s->cfg.id;
@@ -29,8 +30,8 @@ srv_handle_health(struct srv *s, const struct proto_hdr *h,
 			continue;
 		p = &r.peers[r.peers_n++];
 		p->id = (uint16_t) i;
-		p->up = s->peers[i].link != NULL &&
-		    proto_link_up(s->peers[i].link);
+		p->up = s->peers[i].link != NULL
+		    && proto_link_up(s->peers[i].link);
 		p->last_heard_ms = s->peers[i].last_heard == 0
 		    ? UINT64_MAX
 		    : now - s->peers[i].last_heard;

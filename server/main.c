@@ -26,7 +26,47 @@ usage(FILE *f)
 	    "  -d, --data-dir DIR    override [node] data_dir\n"
 	    "  -l, --log-level LVL   error | warn | info | debug\n"
 	    "      --check-config    validate the configuration and exit\n"
+	    "      --probe URL       ask the server at URL (its ipc:// admin\n"
+	    "                        socket) for HEALTH; exit 0 if it answers\n"
 	    "  -h, --help            this text\n");
+}
+
+/* Health probe for container health checks and scripts. */
+static int
+srv_probe(const char *url)
+{
+	struct proto_msg_health_req req = { 0 };
+	struct proto_msg_health_resp r;
+	struct proto_hdr h, rh;
+	uint8_t buf[PROTO_HDR_BYTES + 8];
+	char err[256];
+	nng_msg *reply;
+	size_t len;
+	int rv;
+
+	memset(&h, 0, sizeof(h));
+	lk_random(h.sid, sizeof(h.sid));
+	h.seq = 1;
+	if (PROTO_ENCODE(health_req, buf, sizeof(buf), &len, &h, &req) != 0)
+		return 1;
+	if ((rv = proto_call(url, NULL, buf, len, 2000,
+	         PROTO_HDR_BYTES + PROTO_MAX_BODY, &reply, err, sizeof(err)))
+	    != 0) {
+		fprintf(stderr, "keyserver: probe: %s\n", err);
+		return 1;
+	}
+	rv = PROTO_DECODE(health_resp, &rh, &r, nng_msg_body(reply),
+	    nng_msg_len(reply), PROTO_MAX_BODY);
+	nng_msg_free(reply);
+	if (rv != 0) {
+		fprintf(stderr, "keyserver: probe: bad reply: %s\n",
+		    proto_strerror(rv));
+		return 1;
+	}
+	printf("node %u of %u up %llus, role %u, term %llu, commit %llu\n",
+	    r.id, r.n, (unsigned long long) (r.uptime_ms / 1000), r.role,
+	    (unsigned long long) r.term, (unsigned long long) r.commit);
+	return 0;
 }
 
 int
@@ -38,11 +78,13 @@ main(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "probe", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct srv s;
-	const char *config = NULL, *id = NULL, *dir = NULL, *lvl = NULL;
+	const char *config = NULL, *id = NULL, *dir = NULL, *lvl = NULL,
+	           *probe = NULL;
 	char err[PATH_MAX + 512], name[16];
 	int c, check_only = 0;
 	uint32_t x;
@@ -66,6 +108,9 @@ main(int argc, char **argv)
 		case 'C':
 			check_only = 1;
 			break;
+		case 'P':
+			probe = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -74,13 +119,15 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (config == NULL || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
 	if (lk_init() != 0) {
 		fprintf(stderr, "keyserver: libsodium init failed\n");
 		return 1;
+	}
+	if (probe != NULL && optind == argc)
+		return srv_probe(probe);
+	if (config == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
 	}
 	if (srv_config_load(&s.cfg, config, err, sizeof(err)) != 0) {
 		fprintf(stderr, "keyserver: config error: %s\n", err);
@@ -93,8 +140,8 @@ main(int argc, char **argv)
 		}
 		s.cfg.id = (uint16_t) x;
 	}
-	if (dir != NULL &&
-	    lk_strlcpy(s.cfg.data_dir, sizeof(s.cfg.data_dir), dir) != 0) {
+	if (dir != NULL
+	    && lk_strlcpy(s.cfg.data_dir, sizeof(s.cfg.data_dir), dir) != 0) {
 		fprintf(stderr, "keyserver: --data-dir: too long\n");
 		return 1;
 	}

@@ -13,8 +13,8 @@
 
 /* Server error codes (block 500..599; see lk_err.h). */
 enum srv_err {
-	SRV_ECONFIG = 500,  /* bad configuration */
-	SRV_ESTORE = 501,   /* LMDB failure */
+	SRV_ECONFIG = 500, /* bad configuration */
+	SRV_ESTORE = 501, /* LMDB failure */
 	SRV_EDATADIR = 502, /* data directory belongs to another node */
 	SRV_EINTERNAL = 503 /* an invariant failed */
 };
@@ -25,8 +25,8 @@ const char *srv_strerror(int code);
 struct srv_peer_cfg {
 	int present;
 	char addr[SRV_URL_MAX]; /* the peer's link base URL */
-	char cert[PATH_MAX];	/* the peer's pinned certificate */
-	char name[64];		/* the name in that certificate */
+	char cert[PATH_MAX]; /* the peer's pinned certificate */
+	char name[64]; /* the name in that certificate */
 };
 
 struct srv_config {
@@ -37,6 +37,7 @@ struct srv_config {
 	char cert[PATH_MAX], key[PATH_MAX];
 	char listen_agg[SRV_URL_MAX];
 	char listen_peer[SRV_URL_MAX];
+	char listen_admin[SRV_URL_MAX]; /* ipc:// only: local operators */
 	char agg_cert[PATH_MAX];
 	uint32_t heartbeat_ms;
 	struct srv_peer_cfg peers[PROTO_MAX_NODES + 1]; /* by id */
@@ -44,8 +45,8 @@ struct srv_config {
 
 /* Loads and validates path into cfg. On failure writes a message naming
  * the offending setting into err and returns SRV_ECONFIG. */
-int srv_config_load(struct srv_config *cfg, const char *path, char *err,
-    size_t errcap);
+int srv_config_load(
+    struct srv_config *cfg, const char *path, char *err, size_t errcap);
 /* Validation alone (after command-line overrides). */
 int srv_config_check(struct srv_config *cfg, char *err, size_t errcap);
 
@@ -64,7 +65,7 @@ void srv_store_close(struct srv_store *st);
 
 /* ---- the daemon ---- */
 /* Event endpoint ids: the aggregator listener, and 100 + peer id. */
-enum { SRV_EP_AGG = 0, SRV_EP_PEER_BASE = 100 };
+enum { SRV_EP_AGG = 0, SRV_EP_ADMIN = 1, SRV_EP_PEER_BASE = 100 };
 
 struct srv_peer {
 	struct proto_link *link;
@@ -77,6 +78,7 @@ struct srv {
 	struct srv_store store;
 	struct proto_evq *q;
 	struct proto_srv *agg;
+	struct proto_srv *admin; /* NULL unless [listen] admin is set */
 	struct srv_peer peers[PROTO_MAX_NODES + 1];
 	nng_tls_config *tls_agg;
 	nng_tls_config *tls_peer[PROTO_MAX_NODES + 1];

@@ -16,8 +16,8 @@ meta_bind(struct srv_store *st, const struct srv_config *cfg, char *err,
 		(uint8_t) (cfg->n >> 8), (uint8_t) cfg->n };
 	int rv;
 
-	if ((rv = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
-	    (rv = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
+	if ((rv = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0
+	    || (rv = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
 		goto fail;
 	rv = mdb_get(txn, st->meta, &k, &v);
 	if (rv == MDB_NOTFOUND) {
@@ -54,11 +54,13 @@ srv_store_open(struct srv_store *st, const struct srv_config *cfg, char *err,
 	int rv;
 
 	memset(st, 0, sizeof(*st));
-	if ((rv = mdb_env_create(&st->env)) != 0 ||
-	    (rv = mdb_env_set_maxdbs(st->env, 32)) != 0 ||
-	    (rv = mdb_env_set_mapsize(st->env,
-		 (size_t) cfg->db_map_mb * 1024 * 1024)) != 0 ||
-	    (rv = mdb_env_open(st->env, cfg->data_dir, MDB_NOTLS, 0600)) != 0) {
+	if ((rv = mdb_env_create(&st->env)) != 0
+	    || (rv = mdb_env_set_maxdbs(st->env, 32)) != 0
+	    || (rv = mdb_env_set_mapsize(
+	            st->env, (size_t) cfg->db_map_mb * 1024 * 1024))
+	        != 0
+	    || (rv = mdb_env_open(st->env, cfg->data_dir, MDB_NOTLS, 0600))
+	        != 0) {
 		snprintf(err, errcap, "[node] data_dir: LMDB open %s: %s",
 		    cfg->data_dir, mdb_strerror(rv));
 		if (st->env != NULL)
@@ -85,18 +87,17 @@ srv_store_stats(struct srv_store *st, struct srv_store_stats *out)
 	int rv;
 
 	memset(out, 0, sizeof(*out));
-	if (mdb_env_info(st->env, &ei) != 0 ||
-	    mdb_env_stat(st->env, &ms) != 0)
+	if (mdb_env_info(st->env, &ei) != 0 || mdb_env_stat(st->env, &ms) != 0)
 		return SRV_ESTORE;
 	out->map_size = ei.me_mapsize;
 	out->last_txn = ei.me_last_txnid;
-	out->pages = ms.ms_branch_pages + ms.ms_leaf_pages +
-	    ms.ms_overflow_pages;
+	out->pages
+	    = ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
 	/* The main database lists the named ones: sum their entries. */
 	if ((rv = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return SRV_ESTORE;
-	if (mdb_dbi_open(txn, NULL, 0, &main_dbi) == 0 &&
-	    mdb_cursor_open(txn, main_dbi, &cur) == 0) {
+	if (mdb_dbi_open(txn, NULL, 0, &main_dbi) == 0
+	    && mdb_cursor_open(txn, main_dbi, &cur) == 0) {
 		while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0) {
 			char name[64];
 			MDB_dbi dbi;
@@ -104,11 +105,11 @@ srv_store_stats(struct srv_store *st, struct srv_store_stats *out)
 				continue;
 			memcpy(name, k.mv_data, k.mv_size);
 			name[k.mv_size] = '\0';
-			if (mdb_dbi_open(txn, name, 0, &dbi) == 0 &&
-			    mdb_stat(txn, dbi, &ms) == 0) {
+			if (mdb_dbi_open(txn, name, 0, &dbi) == 0
+			    && mdb_stat(txn, dbi, &ms) == 0) {
 				out->entries += ms.ms_entries;
-				out->pages += ms.ms_branch_pages +
-				    ms.ms_leaf_pages + ms.ms_overflow_pages;
+				out->pages += ms.ms_branch_pages
+				    + ms.ms_leaf_pages + ms.ms_overflow_pages;
 			}
 		}
 		mdb_cursor_close(cur);

@@ -13,8 +13,8 @@
 /* Client error codes (block 700..799). */
 enum lkc_err {
 	LKC_ECONFIG = 700, /* bad cluster file */
-	LKC_EREPLY = 701,  /* the aggregator's reply was malformed */
-	LKC_EQUORUM = 702  /* fewer than t servers usable */
+	LKC_EREPLY = 701, /* the aggregator's reply was malformed */
+	LKC_EQUORUM = 702 /* fewer than t servers usable */
 };
 const char *lkc_strerror(int code);
 
@@ -28,15 +28,15 @@ struct lkc_cluster {
 
 /* Loads a cluster file ([cluster] n, t, aggregator, ca, server_name,
  * timeout_ms). Errors name the setting. Returns 0 or LKC_ECONFIG. */
-int lkc_cluster_load(struct lkc_cluster *c, const char *path, char *err,
-    size_t errcap);
+int lkc_cluster_load(
+    struct lkc_cluster *c, const char *path, char *err, size_t errcap);
 
 struct lkc;
 
 /* Args: c: the cluster (copied). Out: *out, free with lkc_close.
  * Returns 0 or an error (the CA file is read here). */
-int lkc_open(struct lkc **out, const struct lkc_cluster *c, char *err,
-    size_t errcap);
+int lkc_open(
+    struct lkc **out, const struct lkc_cluster *c, char *err, size_t errcap);
 void lkc_close(struct lkc *k);
 
 /* Asks the aggregator for every server's health.

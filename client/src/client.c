@@ -56,11 +56,12 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		snprintf(err, errcap, "[cluster] timeout_ms: '%s' invalid", v);
 		return LK_ECONFIG;
 	}
-	if ((strcmp(key, "aggregator") == 0 &&
-		lk_strlcpy(c->aggregator, sizeof(c->aggregator), v) == 0) ||
-	    (strcmp(key, "ca") == 0 && lk_strlcpy(c->ca, sizeof(c->ca), v) == 0) ||
-	    (strcmp(key, "server_name") == 0 &&
-		lk_strlcpy(c->server_name, sizeof(c->server_name), v) == 0))
+	if ((strcmp(key, "aggregator") == 0
+	        && lk_strlcpy(c->aggregator, sizeof(c->aggregator), v) == 0)
+	    || (strcmp(key, "ca") == 0
+	        && lk_strlcpy(c->ca, sizeof(c->ca), v) == 0)
+	    || (strcmp(key, "server_name") == 0
+	        && lk_strlcpy(c->server_name, sizeof(c->server_name), v) == 0))
 		return 0;
 	snprintf(err, errcap, "[cluster] %s: unknown setting or value too long",
 	    key);
@@ -68,8 +69,8 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 }
 
 int
-lkc_cluster_load(struct lkc_cluster *c, const char *path, char *err,
-    size_t errcap)
+lkc_cluster_load(
+    struct lkc_cluster *c, const char *path, char *err, size_t errcap)
 {
 	char why[PATH_MAX + 64];
 
@@ -80,14 +81,15 @@ lkc_cluster_load(struct lkc_cluster *c, const char *path, char *err,
 		return LKC_ECONFIG;
 	if (c->n == 0 || c->t == 0 || c->t > c->n) {
 		snprintf(err, errcap, "%s: [cluster] %s", path,
-		    c->n == 0 ? "n: missing"
-		    : c->t == 0 ? "t: missing"
-				: "t: larger than n");
+		    c->n == 0       ? "n: missing"
+		        : c->t == 0 ? "t: missing"
+		                    : "t: larger than n");
 		return LKC_ECONFIG;
 	}
 	if (strncmp(c->aggregator, "tls+tcp://", 10) != 0) {
 		snprintf(err, errcap,
-		    "%s: [cluster] aggregator: missing or not tls+tcp://host:port",
+		    "%s: [cluster] aggregator: missing or not "
+		    "tls+tcp://host:port",
 		    path);
 		return LKC_ECONFIG;
 	}
@@ -100,8 +102,8 @@ lkc_cluster_load(struct lkc_cluster *c, const char *path, char *err,
 }
 
 int
-lkc_open(struct lkc **out, const struct lkc_cluster *c, char *err,
-    size_t errcap)
+lkc_open(
+    struct lkc **out, const struct lkc_cluster *c, char *err, size_t errcap)
 {
 	struct lkc *k = calloc(1, sizeof(*k));
 	int rv;
@@ -111,8 +113,9 @@ lkc_open(struct lkc **out, const struct lkc_cluster *c, char *err,
 		return LK_ENOMEM;
 	k->c = *c;
 	lk_random(k->sid, sizeof(k->sid));
-	if ((rv = proto_tls_client(&k->tls, c->ca, c->server_name, NULL, NULL,
-		 err, errcap)) != 0) {
+	if ((rv = proto_tls_client(
+	         &k->tls, c->ca, c->server_name, NULL, NULL, err, errcap))
+	    != 0) {
 		free(k);
 		return rv;
 	}
@@ -136,8 +139,8 @@ lkc_close(struct lkc *k)
  * ERROR reply is turned into its code). */
 static int
 call(struct lkc *k, const struct proto_schema *s, const void *msg,
-    uint16_t want, nng_msg **reply, struct proto_hdr *rh,
-    const uint8_t **body, char *err, size_t errcap)
+    uint16_t want, nng_msg **reply, struct proto_hdr *rh, const uint8_t **body,
+    char *err, size_t errcap)
 {
 	static uint8_t buf[PROTO_HDR_BYTES + PROTO_MAX_BODY];
 	struct proto_hdr h;
@@ -149,18 +152,21 @@ call(struct lkc *k, const struct proto_schema *s, const void *msg,
 	memcpy(h.sid, k->sid, sizeof(h.sid));
 	h.seq = ++k->seq;
 	h.sender = PROTO_SENDER_CLIENT;
-	if ((rv = proto_frame_encode(buf, sizeof(buf), &len, &h, s, msg)) != 0) {
+	if ((rv = proto_frame_encode(buf, sizeof(buf), &len, &h, s, msg))
+	    != 0) {
 		snprintf(err, errcap, "encode: %s", proto_strerror(rv));
 		return rv;
 	}
 	if ((rv = proto_call(k->c.aggregator, k->tls, buf, len,
-		 (int) k->c.timeout_ms, PROTO_HDR_BYTES + PROTO_MAX_BODY, reply,
-		 err, errcap)) != 0)
+	         (int) k->c.timeout_ms, PROTO_HDR_BYTES + PROTO_MAX_BODY, reply,
+	         err, errcap))
+	    != 0)
 		return rv;
 	rv = proto_frame_parse(rh, body, nng_msg_body(*reply),
 	    nng_msg_len(*reply), PROTO_MAX_BODY);
-	if (rv == 0 && (!(rh->flags & PROTO_F_RESPONSE) || rh->seq != h.seq ||
-			   memcmp(rh->sid, h.sid, sizeof(h.sid)) != 0))
+	if (rv == 0
+	    && (!(rh->flags & PROTO_F_RESPONSE) || rh->seq != h.seq
+	        || memcmp(rh->sid, h.sid, sizeof(h.sid)) != 0))
 		rv = LKC_EREPLY;
 	if (rv == 0 && rh->type == PROTO_T_ERROR) {
 		rv = proto_msg_decode(&proto_schema_error, &e, *body, rh->len);
@@ -174,7 +180,8 @@ call(struct lkc *k, const struct proto_schema *s, const void *msg,
 		rv = LKC_EREPLY;
 	if (rv != 0) {
 		if (rv == LKC_EREPLY || (rv >= 100 && rv < 200 && err[0] == 0))
-			snprintf(err, errcap, "bad reply: %s", lkc_strerror(rv));
+			snprintf(
+			    err, errcap, "bad reply: %s", lkc_strerror(rv));
 		nng_msg_free(*reply);
 		*reply = NULL;
 	}
@@ -182,8 +189,8 @@ call(struct lkc *k, const struct proto_schema *s, const void *msg,
 }
 
 int
-lkc_health(struct lkc *k, struct proto_msg_cluster_health_resp *out,
-    char *err, size_t errcap)
+lkc_health(struct lkc *k, struct proto_msg_cluster_health_resp *out, char *err,
+    size_t errcap)
 {
 	struct proto_msg_cluster_health_req req;
 	struct proto_hdr rh;
@@ -194,16 +201,17 @@ lkc_health(struct lkc *k, struct proto_msg_cluster_health_resp *out,
 	err[0] = '\0';
 	memset(out, 0, sizeof(*out));
 	req.deadline_ms = k->c.timeout_ms > 2000 ? k->c.timeout_ms - 1000
-						 : k->c.timeout_ms / 2;
+	                                         : k->c.timeout_ms / 2;
 	if ((rv = call(k, &proto_schema_cluster_health_req, &req,
-		 PROTO_T_CLUSTER_HEALTH_RESP, &reply, &rh, &body, err,
-		 errcap)) != 0)
+	         PROTO_T_CLUSTER_HEALTH_RESP, &reply, &rh, &body, err, errcap))
+	    != 0)
 		return rv;
-	rv = proto_msg_decode(&proto_schema_cluster_health_resp, out, body,
-	    rh.len);
+	rv = proto_msg_decode(
+	    &proto_schema_cluster_health_resp, out, body, rh.len);
 	nng_msg_free(reply); /* the reply type holds no borrowed bytes */
 	if (rv != 0) {
-		snprintf(err, errcap, "bad health reply: %s", proto_strerror(rv));
+		snprintf(
+		    err, errcap, "bad health reply: %s", proto_strerror(rv));
 		return LKC_EREPLY;
 	}
 	return 0;

@@ -66,7 +66,8 @@ cmd_health(struct lkc *k, const struct lkc_cluster *c)
 				up += h->peers[j].up;
 			snprintf(peers, sizeof(peers), "%d/%u", up, h->peers_n);
 			fmt_age(age, sizeof(age), h->uptime_ms);
-			printf("%-3u %-6s %8.2f %-9s %6llu %7llu %-10s %9llu %8s\n",
+			printf("%-3u %-6s %8.2f %-9s %6llu %7llu %-10s %9llu "
+			       "%8s\n",
 			    s->id, "up", s->rtt_us / 1000.0,
 			    roles[h->role < 4 ? h->role : 0],
 			    (unsigned long long) h->term,
@@ -121,8 +122,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "lkctl: %s\n", err);
 		return 2;
 	}
-	if (timeout != NULL &&
-	    lk_parse_u32(timeout, 10, 600000, &c.timeout_ms) != 0) {
+	if (timeout != NULL
+	    && lk_parse_u32(timeout, 10, 600000, &c.timeout_ms) != 0) {
 		fprintf(stderr, "lkctl: --timeout: '%s' invalid\n", timeout);
 		return 2;
 	}

@@ -135,8 +135,8 @@ lk_check_readable_file(const char *path, char *err, size_t errcap)
 		return LK_EIO;
 	}
 	if (access(path, R_OK) != 0) {
-		snprintf(err, errcap, "%s: not readable: %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errcap, "%s: not readable: %s", path, strerror(errno));
 		return LK_EIO;
 	}
 	return LK_OK;
@@ -156,8 +156,8 @@ lk_check_writable_dir(const char *path, char *err, size_t errcap)
 		return LK_EIO;
 	}
 	if (access(path, R_OK | W_OK | X_OK) != 0) {
-		snprintf(err, errcap, "%s: not writable: %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errcap, "%s: not writable: %s", path, strerror(errno));
 		return LK_EIO;
 	}
 	return LK_OK;

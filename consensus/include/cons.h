@@ -28,18 +28,18 @@
 /* Errors (block 400..499, see lk_err.h). Numbers never change. Decoders
  * also pass up PROTO_E* codes from the byte cursors unchanged. */
 enum cons_err {
-	CONS_EINVAL = 400,     /* invalid argument (programmer error) */
-	CONS_ENOMEM = 401,     /* allocation failed */
+	CONS_EINVAL = 400, /* invalid argument (programmer error) */
+	CONS_ENOMEM = 401, /* allocation failed */
 	CONS_ENOTLEADER = 402, /* no known leader to take a proposal */
-	CONS_ENOTREADY = 403,  /* recovering after a restart: not serving */
-	CONS_EBUSY = 404,      /* too many uncommitted entries */
-	CONS_EMSG = 405,       /* message semantically invalid */
-	CONS_ECMD = 406,       /* command semantically invalid */
-	CONS_EIO = 407,        /* store I/O failed: the caller must stop */
-	CONS_ECORRUPT = 408,   /* store content is invalid */
-	CONS_EFAILED = 409,    /* store already failed (fail-stop latch) */
-	CONS_ESNAPSHOT = 410,  /* state-machine snapshot is invalid */
-	CONS_ETOOBIG = 411,    /* a size limit was exceeded */
+	CONS_ENOTREADY = 403, /* recovering after a restart: not serving */
+	CONS_EBUSY = 404, /* too many uncommitted entries */
+	CONS_EMSG = 405, /* message semantically invalid */
+	CONS_ECMD = 406, /* command semantically invalid */
+	CONS_EIO = 407, /* store I/O failed: the caller must stop */
+	CONS_ECORRUPT = 408, /* store content is invalid */
+	CONS_EFAILED = 409, /* store already failed (fail-stop latch) */
+	CONS_ESNAPSHOT = 410, /* state-machine snapshot is invalid */
+	CONS_ETOOBIG = 411, /* a size limit was exceeded */
 };
 
 /* Returns a static string for a CONS_E* code (or "unknown error"). */
@@ -47,18 +47,18 @@ const char *cons_strerror(int code);
 
 /* ------------------------------------------------------------------ */
 /* Limits. */
-#define CONS_MAX_NODES	   9	    /* static membership, 1..9 nodes */
-#define CONS_ENTRY_MAX	   512	    /* bytes of one log entry's data */
-#define CONS_MSG_ENTRIES   256	    /* entries in one message */
-#define CONS_MSG_MAX	   (40 + CONS_MSG_ENTRIES * (13 + CONS_ENTRY_MAX))
-#define CONS_VOTE_NONE	   0xffu    /* not voted in the current term */
-#define CONS_VOTE_SPENT	   0xfeu    /* vote unknown after a recovery: spent */
+#define CONS_MAX_NODES   9 /* static membership, 1..9 nodes */
+#define CONS_ENTRY_MAX   512 /* bytes of one log entry's data */
+#define CONS_MSG_ENTRIES 256 /* entries in one message */
+#define CONS_MSG_MAX     (40 + CONS_MSG_ENTRIES * (13 + CONS_ENTRY_MAX))
+#define CONS_VOTE_NONE   0xffu /* not voted in the current term */
+#define CONS_VOTE_SPENT  0xfeu /* vote unknown after a recovery: spent */
 
 /* ------------------------------------------------------------------ */
 /* Log entries. */
 enum cons_entry_type {
 	CONS_ENTRY_NOOP = 1, /* a new leader's first entry; no data */
-	CONS_ENTRY_CMD = 2,  /* an encoded state-machine command */
+	CONS_ENTRY_CMD = 2, /* an encoded state-machine command */
 };
 
 /* One entry. data is borrowed: entries in actions point into the node and
@@ -76,36 +76,37 @@ struct cons_entry {
 /* Messages between nodes. One flat struct; which fields are used depends
  * on the type (see docs/CONSENSUS.md §2 and cons_msg_encode). */
 enum cons_msg_type {
-	CONS_MSG_PREVOTE = 1,	    /* term=prospective, index/log_term=last */
-	CONS_MSG_PREVOTE_RESP = 2,  /* term=asked or own if higher, ok */
-	CONS_MSG_VOTE = 3,	    /* term, index/log_term=candidate's last */
-	CONS_MSG_VOTE_RESP = 4,	    /* term, ok */
-	CONS_MSG_APPEND = 5,	    /* term, index/log_term=prev, commit, ents */
-	CONS_MSG_APPEND_RESP = 6,   /* term, ok, index=match or hint */
-	CONS_MSG_RECOVER = 7,	    /* term, nonce */
-	CONS_MSG_RECOVER_RESP = 8,  /* term, nonce, index/log_term=last, commit */
-	CONS_MSG_PROPOSE = 9,	    /* follower->leader forward: ents (CMD) */
+	CONS_MSG_PREVOTE = 1, /* term=prospective, index/log_term=last */
+	CONS_MSG_PREVOTE_RESP = 2, /* term=asked or own if higher, ok */
+	CONS_MSG_VOTE = 3, /* term, index/log_term=candidate's last */
+	CONS_MSG_VOTE_RESP = 4, /* term, ok */
+	CONS_MSG_APPEND = 5, /* term, index/log_term=prev, commit, ents */
+	CONS_MSG_APPEND_RESP = 6, /* term, ok, index=match or hint */
+	CONS_MSG_RECOVER = 7, /* term, nonce */
+	CONS_MSG_RECOVER_RESP
+	= 8, /* term, nonce, index/log_term=last, commit */
+	CONS_MSG_PROPOSE = 9, /* follower->leader forward: ents (CMD) */
 };
 
 struct cons_msg {
 	uint8_t type;
 	uint8_t from;
 	uint8_t to;
-	uint8_t ok;	   /* RESP types: granted / success */
+	uint8_t ok; /* RESP types: granted / success */
 	uint64_t term;
-	uint64_t index;	   /* last or prev index, match or hint */
+	uint64_t index; /* last or prev index, match or hint */
 	uint64_t log_term; /* last or prev term */
-	uint64_t commit;   /* APPEND, RECOVER_RESP */
-	uint64_t nonce;	   /* RECOVER, RECOVER_RESP */
-	size_t n_entries;  /* APPEND, PROPOSE */
+	uint64_t commit; /* APPEND, RECOVER_RESP */
+	uint64_t nonce; /* RECOVER, RECOVER_RESP */
+	size_t n_entries; /* APPEND, PROPOSE */
 	const struct cons_entry *entries;
 };
 
 /* Encodes m. Returns 0, CONS_EMSG when m breaks a rule the decoder checks,
  * or PROTO_ESPACE when cap is too small (CONS_MSG_MAX always suffices).
  * Out: out (cap bytes), *outlen. */
-int cons_msg_encode(uint8_t *out, size_t cap, size_t *outlen,
-    const struct cons_msg *m);
+int cons_msg_encode(
+    uint8_t *out, size_t cap, size_t *outlen, const struct cons_msg *m);
 
 /* Strictly decodes a message: known type, node ids < n, from != to, field
  * ranges, entry count <= CONS_MSG_ENTRIES and <= ents_cap, entry indices
@@ -120,17 +121,17 @@ int cons_msg_decode(struct cons_msg *m, struct cons_entry *ents,
 /* The Raft core. */
 
 struct cons_config {
-	uint8_t id;		 /* this node, 0..n-1 */
-	uint8_t n;		 /* cluster size, 1..CONS_MAX_NODES */
+	uint8_t id; /* this node, 0..n-1 */
+	uint8_t n; /* cluster size, 1..CONS_MAX_NODES */
 	uint32_t election_ticks; /* base election timeout (randomised to
-				    [e, 2e)); > heartbeat_ticks */
+	                            [e, 2e)); > heartbeat_ticks */
 	uint32_t heartbeat_ticks;
-	uint32_t max_batch;	  /* entries per APPEND (<= CONS_MSG_ENTRIES) */
-	uint32_t window;	  /* APPENDs in flight per peer (pipeline) */
+	uint32_t max_batch; /* entries per APPEND (<= CONS_MSG_ENTRIES) */
+	uint32_t window; /* APPENDs in flight per peer (pipeline) */
 	uint32_t max_uncommitted; /* leader refuses proposals past this */
-	uint64_t rng_seed;	  /* election jitter (injected randomness) */
-	uint64_t boot_nonce;	  /* fresh random per process start: makes
-				     recovery replies unforgeable by replay */
+	uint64_t rng_seed; /* election jitter (injected randomness) */
+	uint64_t boot_nonce; /* fresh random per process start: makes
+	                        recovery replies unforgeable by replay */
 };
 
 /* What the store held at start. entries are consecutive from
@@ -147,9 +148,9 @@ struct cons_boot {
 
 enum cons_event_type {
 	CONS_EV_TICK = 1,
-	CONS_EV_MSG = 2,       /* msg: decoded message addressed to us */
+	CONS_EV_MSG = 2, /* msg: decoded message addressed to us */
 	CONS_EV_PERSISTED = 3, /* persist_id: every PERSIST <= id durable */
-	CONS_EV_PROPOSE = 4,   /* cmds: encoded commands to replicate */
+	CONS_EV_PROPOSE = 4, /* cmds: encoded commands to replicate */
 };
 
 struct cons_event {
@@ -158,13 +159,13 @@ struct cons_event {
 	uint64_t persist_id;
 	size_t n_cmds;
 	const uint8_t *const *cmds; /* n_cmds commands ... */
-	const size_t *cmd_lens;	    /* ... and their lengths */
+	const size_t *cmd_lens; /* ... and their lengths */
 };
 
 enum cons_action_type {
 	CONS_ACT_PERSIST = 1, /* make durable, then CONS_EV_PERSISTED */
-	CONS_ACT_SEND = 2,    /* send msg to msg.to */
-	CONS_ACT_APPLY = 3,   /* apply entry to the state machine */
+	CONS_ACT_SEND = 2, /* send msg to msg.to */
+	CONS_ACT_APPLY = 3, /* apply entry to the state machine */
 };
 
 /* PERSIST: one atomic write, in order: if has_hard, set term and vote;
@@ -183,8 +184,8 @@ struct cons_persist {
 struct cons_action {
 	uint8_t type;
 	struct cons_persist persist; /* PERSIST */
-	struct cons_msg msg;	     /* SEND */
-	struct cons_entry entry;     /* APPLY */
+	struct cons_msg msg; /* SEND */
+	struct cons_entry entry; /* APPLY */
 };
 
 /* Actions of one step, owned by the node, valid until its next step. */
@@ -205,14 +206,14 @@ struct cons_status {
 	uint8_t leader; /* CONS_VOTE_NONE when unknown */
 	uint8_t vote;
 	int recovering; /* waiting for every peer's term after a start */
-	int serving;	/* accepts proposals (see docs §3) */
+	int serving; /* accepts proposals (see docs §3) */
 	uint64_t term;
 	uint64_t commit;
 	uint64_t applied;
 	uint64_t last_index;
 	uint64_t last_term;
 	uint64_t durable_index; /* durable log prefix equal to memory */
-	uint64_t first_index;	/* first index held in memory */
+	uint64_t first_index; /* first index held in memory */
 };
 
 struct cons_node;
@@ -247,63 +248,63 @@ uint64_t cons_node_term_at(const struct cons_node *node, uint64_t index);
 
 /* Out: *e, a view of the entry at index (valid until the next step).
  * Returns 0 or CONS_EINVAL when not held. */
-int cons_node_entry(const struct cons_node *node, struct cons_entry *e,
-    uint64_t index);
+int cons_node_entry(
+    const struct cons_node *node, struct cons_entry *e, uint64_t index);
 
 /* ------------------------------------------------------------------ */
 /* The key-server state machine. Deterministic: the same commands in the
  * same order give the same results and the same snapshot bytes. */
 
-#define CONS_ID_BYTES	 32 /* user, attempt, record and key ids, hashes */
+#define CONS_ID_BYTES    32 /* user, attempt, record and key ids, hashes */
 #define CONS_SESSION_WIN 64 /* results kept per client session */
 
 enum cons_cmd_type {
-	CONS_CMD_ATTEMPT = 1,	  /* user, attempt_id */
-	CONS_CMD_LOGIN_OK = 2,	  /* user, attempt_id */
-	CONS_CMD_UNLOCK = 3,	  /* user */
-	CONS_CMD_SET_RECORD = 4,  /* id, version, hash */
+	CONS_CMD_ATTEMPT = 1, /* user, attempt_id */
+	CONS_CMD_LOGIN_OK = 2, /* user, attempt_id */
+	CONS_CMD_UNLOCK = 3, /* user */
+	CONS_CMD_SET_RECORD = 4, /* id, version, hash */
 	CONS_CMD_DELETE_RECORD = 5, /* id, version */
-	CONS_CMD_SET_EPOCH = 6,	  /* id (key), version (epoch) */
-	CONS_CMD_READ_USER = 7,	  /* user: count through the log */
+	CONS_CMD_SET_EPOCH = 6, /* id (key), version (epoch) */
+	CONS_CMD_READ_USER = 7, /* user: count through the log */
 	CONS_CMD_READ_RECORD = 8, /* id: version/hash through the log */
-	CONS_CMD_NOP = 9,	  /* barrier: commits nothing */
+	CONS_CMD_NOP = 9, /* barrier: commits nothing */
 };
 
 struct cons_cmd {
 	uint64_t client_id; /* session: (client_id, seq) is executed once */
-	uint64_t seq;	    /* >= 1 */
+	uint64_t seq; /* >= 1 */
 	uint8_t type;
 	uint8_t user[CONS_ID_BYTES];
-	uint8_t id[CONS_ID_BYTES];   /* attempt, record or key id */
-	uint64_t version;	     /* record version or key epoch */
+	uint8_t id[CONS_ID_BYTES]; /* attempt, record or key id */
+	uint64_t version; /* record version or key epoch */
 	uint8_t hash[CONS_ID_BYTES]; /* SET_RECORD */
 };
 
 enum cons_status_code {
 	CONS_R_OK = 0,
-	CONS_R_BACKOFF = 1,   /* counted; wait backoff_ms before answering */
-	CONS_R_LOCKED = 2,    /* at the hard limit: not counted, refuse */
-	CONS_R_NOTFOUND = 3,  /* LOGIN_OK for an attempt never counted, or an
-				 unknown record/key */
-	CONS_R_STALE = 4,     /* version/epoch not greater than the current */
-	CONS_R_DELETED = 5,   /* record is tombstoned */
-	CONS_R_OLDSEQ = 6,    /* seq fell out of the session window: its
-				 result is gone (it did execute once) */
-	CONS_R_BADCMD = 7,    /* undecodable command in the log */
-	CONS_R_DONE = 8,      /* ATTEMPT of an attempt that already logged in */
+	CONS_R_BACKOFF = 1, /* counted; wait backoff_ms before answering */
+	CONS_R_LOCKED = 2, /* at the hard limit: not counted, refuse */
+	CONS_R_NOTFOUND = 3, /* LOGIN_OK for an attempt never counted, or an
+	                        unknown record/key */
+	CONS_R_STALE = 4, /* version/epoch not greater than the current */
+	CONS_R_DELETED = 5, /* record is tombstoned */
+	CONS_R_OLDSEQ = 6, /* seq fell out of the session window: its
+	                      result is gone (it did execute once) */
+	CONS_R_BADCMD = 7, /* undecodable command in the log */
+	CONS_R_DONE = 8, /* ATTEMPT of an attempt that already logged in */
 };
 
 struct cons_result {
 	uint8_t status;
-	uint64_t value;	      /* count, version or epoch */
+	uint64_t value; /* count, version or epoch */
 	uint32_t backoff_ms;
 	uint8_t hash[CONS_ID_BYTES]; /* READ_RECORD */
 };
 
 struct cons_sm_params {
-	uint32_t soft_limit;   /* attempts beyond this get backoff */
-	uint32_t hard_limit;   /* >= 1: the attempt that reaches it is the
-				  last one answered; later ones are LOCKED */
+	uint32_t soft_limit; /* attempts beyond this get backoff */
+	uint32_t hard_limit; /* >= 1: the attempt that reaches it is the
+	                        last one answered; later ones are LOCKED */
 	uint32_t backoff_base_ms;
 	uint32_t backoff_max_ms;
 	uint32_t max_sessions; /* client sessions kept (oldest evicted) */
@@ -314,14 +315,13 @@ struct cons_sm_params {
 
 /* Encodes a command (type-dependent fields only).
  * Returns 0, CONS_ECMD (unknown type, seq 0) or PROTO_ESPACE. */
-int cons_cmd_encode(uint8_t *out, size_t cap, size_t *outlen,
-    const struct cons_cmd *c);
+int cons_cmd_encode(
+    uint8_t *out, size_t cap, size_t *outlen, const struct cons_cmd *c);
 /* Strict decode; *c zeroed on failure. Returns 0, CONS_ECMD or PROTO_E*. */
 int cons_cmd_decode(struct cons_cmd *c, const uint8_t *buf, size_t len);
-int cons_result_encode(uint8_t *out, size_t cap, size_t *outlen,
-    const struct cons_result *r);
-int cons_result_decode(struct cons_result *r, const uint8_t *buf,
-    size_t len);
+int cons_result_encode(
+    uint8_t *out, size_t cap, size_t *outlen, const struct cons_result *r);
+int cons_result_decode(struct cons_result *r, const uint8_t *buf, size_t len);
 
 struct cons_sm;
 
@@ -347,8 +347,8 @@ int cons_sm_user(const struct cons_sm *sm, uint32_t *count, int *locked,
 
 /* Canonical snapshot (sorted, so equal states give equal bytes). With
  * out == NULL only *outlen is set. Returns 0, PROTO_ESPACE, CONS_ENOMEM. */
-int cons_sm_snapshot(const struct cons_sm *sm, uint8_t *out, size_t cap,
-    size_t *outlen);
+int cons_sm_snapshot(
+    const struct cons_sm *sm, uint8_t *out, size_t cap, size_t *outlen);
 /* Replaces the state with a decoded snapshot (strict; the state is
  * unchanged on failure). Returns 0, CONS_ESNAPSHOT, CONS_ENOMEM or
  * PROTO_E*. */
@@ -378,15 +378,15 @@ int cons_store_write(struct cons_store *s, const struct cons_persist *p);
 int cons_store_sync(struct cons_store *s);
 /* Stores the state-machine snapshot covering index (term at index) and
  * drops log entries <= index. Durable on return. */
-int cons_store_put_snapshot(struct cons_store *s, uint64_t index,
-    uint64_t term, const uint8_t *snap, size_t len);
+int cons_store_put_snapshot(struct cons_store *s, uint64_t index, uint64_t term,
+    const uint8_t *snap, size_t len);
 int cons_store_load(struct cons_store *s, struct cons_loaded *out);
 void cons_store_close(struct cons_store *s);
 
 /* LMDB store in directory path (created if missing). map_bytes: LMDB map
  * size. Returns 0, CONS_EIO or CONS_ENOMEM. */
-int cons_store_lmdb_open(struct cons_store **out, const char *path,
-    size_t map_bytes);
+int cons_store_lmdb_open(
+    struct cons_store **out, const char *path, size_t map_bytes);
 
 /* In-memory store: writes stay "unsynced" until cons_store_sync. */
 int cons_store_mem_new(struct cons_store **out);

@@ -8,10 +8,10 @@
 #include "cons.h"
 
 /* Programmer errors: report and return CONS_EINVAL. */
-#define CONS_ARG_CHECK(cond)                                          \
-	do {                                                          \
-		if (!(cond))                                          \
-			return CONS_EINVAL;                           \
+#define CONS_ARG_CHECK(cond)                \
+	do {                                \
+		if (!(cond))                \
+			return CONS_EINVAL; \
 	} while (0)
 
 /* Store vtable: the LMDB and in-memory stores share the cons_store_*
@@ -19,8 +19,8 @@
 struct cons_store_vt {
 	int (*write)(struct cons_store *s, const struct cons_persist *p);
 	int (*sync)(struct cons_store *s);
-	int (*put_snapshot)(struct cons_store *s, uint64_t index,
-	    uint64_t term, const uint8_t *snap, size_t len);
+	int (*put_snapshot)(struct cons_store *s, uint64_t index, uint64_t term,
+	    const uint8_t *snap, size_t len);
 	int (*load)(struct cons_store *s, struct cons_loaded *out);
 	void (*close)(struct cons_store *s);
 };
@@ -35,8 +35,8 @@ struct cons_store {
 size_t cons_entry_rec_put(uint8_t *out, const struct cons_entry *e);
 /* Strict parse of a stored entry record into e (data borrowed from buf).
  * Returns 0 or CONS_ECORRUPT. */
-int cons_entry_rec_get(struct cons_entry *e, uint64_t index,
-    const uint8_t *buf, size_t len);
+int cons_entry_rec_get(
+    struct cons_entry *e, uint64_t index, const uint8_t *buf, size_t len);
 
 /* Deterministic 64-bit PRNG (splitmix64), for jitter and the simulator. */
 static inline uint64_t

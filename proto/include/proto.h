@@ -19,16 +19,16 @@
 #include "proto_err.h"
 #include "proto_schema.h"
 
-#define PROTO_MAGIC 0x4c4b
+#define PROTO_MAGIC       0x4c4b
 #define PROTO_VERSION_MIN 1
 #define PROTO_VERSION_MAX 1
-#define PROTO_HDR_BYTES 44
-#define PROTO_SID_BYTES 16
+#define PROTO_HDR_BYTES   44
+#define PROTO_SID_BYTES   16
 
 enum {
-	PROTO_MAX_NODES = 16,		 /* servers in a cluster */
-	PROTO_MAX_DETAIL = 256,		 /* error detail text */
-	PROTO_MAX_INNER = 128 * 1024,	 /* one routed request or reply */
+	PROTO_MAX_NODES = 16, /* servers in a cluster */
+	PROTO_MAX_DETAIL = 256, /* error detail text */
+	PROTO_MAX_INNER = 128 * 1024, /* one routed request or reply */
 	PROTO_MAX_BODY = 4 * 1024 * 1024 /* any frame body */
 };
 
@@ -37,7 +37,7 @@ enum {
 
 enum proto_flags {
 	PROTO_F_RESPONSE = 0x01, /* a reply to a request of the same sid/ssid */
-	PROTO_F_SEALED = 0x02,	 /* body is an AEAD record of a channel */
+	PROTO_F_SEALED = 0x02, /* body is an AEAD record of a channel */
 	PROTO_F_KNOWN = 0x03
 };
 
@@ -74,65 +74,64 @@ struct proto_hdr {
 
 /* A reply that carries a stable error code (any library's block) and the
  * versions this peer speaks, so a client can renegotiate. */
-#define PROTO_MSG_error(F, M)                 \
-	F(M, U16, code, 1, 999)               \
-	F(M, U8, min_version, 1, 255)         \
-	F(M, U8, max_version, 1, 255)         \
+#define PROTO_MSG_error(F, M)         \
+	F(M, U16, code, 1, 999)       \
+	F(M, U8, min_version, 1, 255) \
+	F(M, U8, max_version, 1, 255) \
 	F(M, STR, detail, 0, PROTO_MAX_DETAIL)
 
 #define PROTO_MSG_health_req(F, M) F(M, U8, detail, 0, 1)
 
-#define PROTO_MSG_peer_state(F, M)             \
-	F(M, U16, id, 1, PROTO_MAX_NODES)      \
-	F(M, U8, up, 0, 1)                     \
+#define PROTO_MSG_peer_state(F, M)        \
+	F(M, U16, id, 1, PROTO_MAX_NODES) \
+	F(M, U8, up, 0, 1)                \
 	F(M, U64, last_heard_ms, 0, UINT64_MAX)
 
 /* A server's own health. last_heard_ms is the age of the newest message on
  * the link, UINT64_MAX if none yet. */
-#define PROTO_MSG_health_resp(F, M)                        \
-	F(M, U16, id, 1, PROTO_MAX_NODES)                  \
-	F(M, U16, n, 1, PROTO_MAX_NODES)                   \
-	F(M, U16, t, 1, PROTO_MAX_NODES)                   \
-	F(M, U64, uptime_ms, 0, UINT64_MAX)                \
-	F(M, FIXED, boot_id, 16, 0)                        \
-	F(M, LIST, peers, peer_state, PROTO_MAX_NODES)     \
-	F(M, U64, db_entries, 0, UINT64_MAX)               \
-	F(M, U64, db_pages, 0, UINT64_MAX)                 \
-	F(M, U64, db_map_size, 0, UINT64_MAX)              \
-	F(M, U64, db_last_txn, 0, UINT64_MAX)              \
-	F(M, U8, role, 0, 3)                               \
-	F(M, U64, term, 0, UINT64_MAX)                     \
-	F(M, U64, commit, 0, UINT64_MAX)                   \
+#define PROTO_MSG_health_resp(F, M)                    \
+	F(M, U16, id, 1, PROTO_MAX_NODES)              \
+	F(M, U16, n, 1, PROTO_MAX_NODES)               \
+	F(M, U16, t, 1, PROTO_MAX_NODES)               \
+	F(M, U64, uptime_ms, 0, UINT64_MAX)            \
+	F(M, FIXED, boot_id, 16, 0)                    \
+	F(M, LIST, peers, peer_state, PROTO_MAX_NODES) \
+	F(M, U64, db_entries, 0, UINT64_MAX)           \
+	F(M, U64, db_pages, 0, UINT64_MAX)             \
+	F(M, U64, db_map_size, 0, UINT64_MAX)          \
+	F(M, U64, db_last_txn, 0, UINT64_MAX)          \
+	F(M, U8, role, 0, 3)                           \
+	F(M, U64, term, 0, UINT64_MAX)                 \
+	F(M, U64, commit, 0, UINT64_MAX)               \
 	F(M, U32, status, 0, UINT32_MAX)
 
-#define PROTO_MSG_cluster_health_req(F, M) \
-	F(M, U32, deadline_ms, 1, 60000)
+#define PROTO_MSG_cluster_health_req(F, M) F(M, U32, deadline_ms, 1, 60000)
 
 /* One row per configured server: status 0 with one info entry when it
  * answered, else the error code (PROTO_ETIMEOUT, PROTO_EUNAVAIL, ...). */
-#define PROTO_MSG_server_health(F, M)            \
-	F(M, U16, id, 1, PROTO_MAX_NODES)        \
-	F(M, U16, status, 0, 999)                \
-	F(M, U32, rtt_us, 0, UINT32_MAX)         \
+#define PROTO_MSG_server_health(F, M)     \
+	F(M, U16, id, 1, PROTO_MAX_NODES) \
+	F(M, U16, status, 0, 999)         \
+	F(M, U32, rtt_us, 0, UINT32_MAX)  \
 	F(M, LIST, info, health_resp, 1)
 
-#define PROTO_MSG_cluster_health_resp(F, M)                \
-	F(M, U16, n, 1, PROTO_MAX_NODES)                   \
-	F(M, U16, t, 1, PROTO_MAX_NODES)                   \
+#define PROTO_MSG_cluster_health_resp(F, M) \
+	F(M, U16, n, 1, PROTO_MAX_NODES)    \
+	F(M, U16, t, 1, PROTO_MAX_NODES)    \
 	F(M, LIST, servers, server_health, PROTO_MAX_NODES)
 
 /* The aggregator's routing envelope: each item is a complete frame for one
  * server, forwarded without being read; the results come back the same
  * way, one per item, with status 0 or the transport error. */
-#define PROTO_MSG_fanout_item(F, M)        \
+#define PROTO_MSG_fanout_item(F, M)           \
 	F(M, U16, server, 1, PROTO_MAX_NODES) \
 	F(M, BYTES, frame, PROTO_HDR_BYTES, PROTO_MAX_INNER)
 
-#define PROTO_MSG_fanout_req(F, M)                      \
-	F(M, U32, deadline_ms, 1, 60000)                \
+#define PROTO_MSG_fanout_req(F, M)       \
+	F(M, U32, deadline_ms, 1, 60000) \
 	F(M, LIST, items, fanout_item, PROTO_MAX_NODES)
 
-#define PROTO_MSG_fanout_result(F, M)      \
+#define PROTO_MSG_fanout_result(F, M)         \
 	F(M, U16, server, 1, PROTO_MAX_NODES) \
 	F(M, U16, status, 0, 999)             \
 	F(M, U32, rtt_us, 0, UINT32_MAX)      \
@@ -142,24 +141,24 @@ struct proto_hdr {
 	F(M, LIST, items, fanout_result, PROTO_MAX_NODES)
 
 /* Liveness on server-to-server links. */
-#define PROTO_MSG_peer_heartbeat(F, M)     \
-	F(M, U16, id, 1, PROTO_MAX_NODES)  \
-	F(M, FIXED, boot_id, 16, 0)        \
+#define PROTO_MSG_peer_heartbeat(F, M)    \
+	F(M, U16, id, 1, PROTO_MAX_NODES) \
+	F(M, FIXED, boot_id, 16, 0)       \
 	F(M, U64, counter, 0, UINT64_MAX)
 
 /* The registry: every message with its frame type (0 = list element). */
-#define PROTO_MESSAGES(X)                                           \
-	X(error, PROTO_T_ERROR)                                     \
-	X(health_req, PROTO_T_HEALTH_REQ)                           \
-	X(peer_state, 0)                                            \
-	X(health_resp, PROTO_T_HEALTH_RESP)                         \
-	X(cluster_health_req, PROTO_T_CLUSTER_HEALTH_REQ)           \
-	X(server_health, 0)                                         \
-	X(cluster_health_resp, PROTO_T_CLUSTER_HEALTH_RESP)         \
-	X(fanout_item, 0)                                           \
-	X(fanout_req, PROTO_T_FANOUT_REQ)                           \
-	X(fanout_result, 0)                                         \
-	X(fanout_resp, PROTO_T_FANOUT_RESP)                         \
+#define PROTO_MESSAGES(X)                                   \
+	X(error, PROTO_T_ERROR)                             \
+	X(health_req, PROTO_T_HEALTH_REQ)                   \
+	X(peer_state, 0)                                    \
+	X(health_resp, PROTO_T_HEALTH_RESP)                 \
+	X(cluster_health_req, PROTO_T_CLUSTER_HEALTH_REQ)   \
+	X(server_health, 0)                                 \
+	X(cluster_health_resp, PROTO_T_CLUSTER_HEALTH_RESP) \
+	X(fanout_item, 0)                                   \
+	X(fanout_req, PROTO_T_FANOUT_REQ)                   \
+	X(fanout_result, 0)                                 \
+	X(fanout_resp, PROTO_T_FANOUT_RESP)                 \
 	X(peer_heartbeat, PROTO_T_PEER_HEARTBEAT)
 
 #define PROTO_DECLARE(name, typ) PROTO_STRUCT(name)
@@ -199,17 +198,16 @@ int proto_frame_decode(struct proto_hdr *h, const struct proto_schema *s,
 /* Type-checked forms: the compiler rejects a struct of the wrong message. */
 #define PROTO_TYPED(name, msg) \
 	((void) sizeof((msg) == (struct proto_msg_##name *) 0), (msg))
-#define PROTO_ENCODE(name, buf, cap, len, h, msg)                 \
-	proto_frame_encode(buf, cap, len, h, &proto_schema_##name, \
-	    PROTO_TYPED(name, msg))
-#define PROTO_DECODE(name, h, msg, buf, len, max)                 \
-	proto_frame_decode(h, &proto_schema_##name,                \
-	    PROTO_TYPED(name, msg), buf, len, max)
+#define PROTO_ENCODE(name, buf, cap, len, h, msg) \
+	proto_frame_encode(                       \
+	    buf, cap, len, h, &proto_schema_##name, PROTO_TYPED(name, msg))
+#define PROTO_DECODE(name, h, msg, buf, len, max) \
+	proto_frame_decode(                       \
+	    h, &proto_schema_##name, PROTO_TYPED(name, msg), buf, len, max)
 
 /* Builds an error reply to request header req (same sid, ssid, seq,
  * RESPONSE flag), carrying code and detail. */
 int proto_error_encode(uint8_t *buf, size_t cap, size_t *len,
-    const struct proto_hdr *req, uint16_t sender, int code,
-    const char *detail);
+    const struct proto_hdr *req, uint16_t sender, int code, const char *detail);
 
 #endif

@@ -28,21 +28,21 @@
 
 enum proto_ev_kind {
 	PROTO_EV_REQUEST = 1, /* a request on a proto_srv: reply with slot */
-	PROTO_EV_REPLY,	      /* the answer (or err) to a proto_cli_send */
-	PROTO_EV_PEER_MSG,    /* a message on a proto_link */
-	PROTO_EV_PEER_UP,     /* a proto_link or proto_cli gained its pipe */
-	PROTO_EV_PEER_DOWN,   /* ... and lost it */
-	PROTO_EV_WAKE	      /* proto_evq_wake */
+	PROTO_EV_REPLY, /* the answer (or err) to a proto_cli_send */
+	PROTO_EV_PEER_MSG, /* a message on a proto_link */
+	PROTO_EV_PEER_UP, /* a proto_link or proto_cli gained its pipe */
+	PROTO_EV_PEER_DOWN, /* ... and lost it */
+	PROTO_EV_WAKE /* proto_evq_wake */
 };
 
 struct proto_ev {
 	enum proto_ev_kind kind;
-	int endpoint;  /* the id given when the endpoint was opened */
+	int endpoint; /* the id given when the endpoint was opened */
 	uint32_t slot; /* REQUEST: the context to reply on */
-	uint64_t tag;  /* REPLY: the caller's tag */
-	int err;       /* REPLY: 0 or a PROTO_E* code */
+	uint64_t tag; /* REPLY: the caller's tag */
+	int err; /* REPLY: 0 or a PROTO_E* code */
 	uint32_t rtt_us;
-	nng_msg *msg;  /* owned by the receiver of the event (may be NULL) */
+	nng_msg *msg; /* owned by the receiver of the event (may be NULL) */
 	struct proto_ev *next;
 };
 
@@ -96,9 +96,8 @@ void proto_cli_close(struct proto_cli *c);
 
 /* ---- pair1 peer link ---- */
 /* listen != 0: listen on url for the one peer; else dial it. */
-int proto_link_open(struct proto_link **out, struct proto_evq *q,
-    int endpoint, const char *url, int listen, nng_tls_config *tls,
-    size_t max_msg);
+int proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
+    const char *url, int listen, nng_tls_config *tls, size_t max_msg);
 /* Non-blocking send (ownership passes). PROTO_EBUSY when the send buffer
  * is full or the link is down: the message is dropped, as on a lossy
  * network. */
@@ -111,8 +110,8 @@ void proto_link_close(struct proto_link *l);
  * at once), sends req and waits up to timeout_ms for the reply, which is
  * returned in *reply (caller frees with nng_msg_free). */
 int proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
-    size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply,
-    char *err, size_t errcap);
+    size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
+    size_t errcap);
 
 /* Maps an nng error to a PROTO_E* code. */
 int proto_net_err(int nng_rv);
@@ -125,7 +124,7 @@ int proto_url_port_add(char *out, size_t cap, const char *url, int delta);
 int proto_net_frame(nng_msg **out, const struct proto_hdr *h,
     const struct proto_schema *s, const void *msg);
 /* An error reply to request header req as a new nng message. */
-int proto_net_error(nng_msg **out, const struct proto_hdr *req,
-    uint16_t sender, int code, const char *detail);
+int proto_net_error(nng_msg **out, const struct proto_hdr *req, uint16_t sender,
+    int code, const char *detail);
 
 #endif

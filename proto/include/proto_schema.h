@@ -49,11 +49,11 @@ struct proto_schema;
 struct proto_field {
 	const char *name;
 	enum proto_ftype type;
-	size_t offset;	    /* of the member in the C struct */
-	size_t size;	    /* FIXED: length; LIST: element struct size */
-	uint64_t min, max;  /* integer range, length or count bounds */
+	size_t offset; /* of the member in the C struct */
+	size_t size; /* FIXED: length; LIST: element struct size */
+	uint64_t min, max; /* integer range, length or count bounds */
 	const struct proto_schema *elem; /* LIST element schema */
-	size_t count_offset;		 /* LIST: offset of the uint16_t _n */
+	size_t count_offset; /* LIST: offset of the uint16_t _n */
 };
 
 struct proto_schema {
@@ -65,13 +65,13 @@ struct proto_schema {
 };
 
 /* Member declarations. */
-#define PROTO_M_U8(name, a, b) uint8_t name;
-#define PROTO_M_U16(name, a, b) uint16_t name;
-#define PROTO_M_U32(name, a, b) uint32_t name;
-#define PROTO_M_U64(name, a, b) uint64_t name;
+#define PROTO_M_U8(name, a, b)    uint8_t name;
+#define PROTO_M_U16(name, a, b)   uint16_t name;
+#define PROTO_M_U32(name, a, b)   uint32_t name;
+#define PROTO_M_U64(name, a, b)   uint64_t name;
 #define PROTO_M_FIXED(name, a, b) uint8_t name[a];
 #define PROTO_M_BYTES(name, a, b) struct proto_bytes name;
-#define PROTO_M_STR(name, a, b) struct proto_bytes name;
+#define PROTO_M_STR(name, a, b)   struct proto_bytes name;
 #define PROTO_M_LIST(name, a, b)      \
 	struct proto_msg_##a name[b]; \
 	uint16_t name##_n;
@@ -80,7 +80,7 @@ struct proto_schema {
 /* Field-table entries. */
 #define PROTO_FLD_INT(T, ft, name, a, b) \
 	{ #name, ft, offsetof(T, name), 0, (a), (b), NULL, 0 },
-#define PROTO_F_U8(T, name, a, b) PROTO_FLD_INT(T, PROTO_FT_U8, name, a, b)
+#define PROTO_F_U8(T, name, a, b)  PROTO_FLD_INT(T, PROTO_FT_U8, name, a, b)
 #define PROTO_F_U16(T, name, a, b) PROTO_FLD_INT(T, PROTO_FT_U16, name, a, b)
 #define PROTO_F_U32(T, name, a, b) PROTO_FLD_INT(T, PROTO_FT_U32, name, a, b)
 #define PROTO_F_U64(T, name, a, b) PROTO_FLD_INT(T, PROTO_FT_U64, name, a, b)
@@ -90,26 +90,25 @@ struct proto_schema {
 	{ #name, PROTO_FT_BYTES, offsetof(T, name), 0, (a), (b), NULL, 0 },
 #define PROTO_F_STR(T, name, a, b) \
 	{ #name, PROTO_FT_STR, offsetof(T, name), 0, (a), (b), NULL, 0 },
-#define PROTO_F_LIST(T, name, a, b)                                    \
-	{ #name, PROTO_FT_LIST, offsetof(T, name),                     \
-	    sizeof(struct proto_msg_##a), 0, (b), &proto_schema_##a,   \
-	    offsetof(T, name##_n) },
+#define PROTO_F_LIST(T, name, a, b)                                      \
+	{ #name, PROTO_FT_LIST, offsetof(T, name),                       \
+		sizeof(struct proto_msg_##a), 0, (b), &proto_schema_##a, \
+		offsetof(T, name##_n) },
 #define PROTO_FIELD(M, kind, name, a, b) \
 	PROTO_F_##kind(struct proto_msg_##M, name, a, b)
 
-#define PROTO_STRUCT(name)                                 \
-	struct proto_msg_##name {                          \
-		PROTO_MSG_##name(PROTO_MEMBER, name)       \
-	};                                                 \
+#define PROTO_STRUCT(name)                           \
+	struct proto_msg_##name {                    \
+		PROTO_MSG_##name(PROTO_MEMBER, name) \
+	};                                           \
 	extern const struct proto_schema proto_schema_##name;
 
-#define PROTO_SCHEMA(name, typ)                                              \
-	static const struct proto_field proto_fields_##name[] = {            \
-		PROTO_MSG_##name(PROTO_FIELD, name)                          \
-	};                                                                   \
-	const struct proto_schema proto_schema_##name = { #name, (typ),      \
-		proto_fields_##name,                                         \
-		sizeof(proto_fields_##name) / sizeof(proto_fields_##name[0]),\
+#define PROTO_SCHEMA(name, typ)                                               \
+	static const struct proto_field proto_fields_##name[]                 \
+	    = { PROTO_MSG_##name(PROTO_FIELD, name) };                        \
+	const struct proto_schema proto_schema_##name = { #name, (typ),       \
+		proto_fields_##name,                                          \
+		sizeof(proto_fields_##name) / sizeof(proto_fields_##name[0]), \
 		sizeof(struct proto_msg_##name) };
 
 /* proto_msg_decode parses exactly len bytes into msg (a struct of the
@@ -117,8 +116,8 @@ struct proto_schema {
  * Returns 0, or PROTO_ESHORT / PROTO_ETRAILING / PROTO_ETOOBIG /
  * PROTO_ERANGE / PROTO_ENONCANON (invalid UTF-8 in STR); msg is zeroed on
  * failure. */
-int proto_msg_decode(const struct proto_schema *s, void *msg,
-    const uint8_t *buf, size_t len);
+int proto_msg_decode(
+    const struct proto_schema *s, void *msg, const uint8_t *buf, size_t len);
 
 /* proto_msg_validate checks every bound of the description on a struct the
  * caller filled in. Returns 0 or the code decode would have returned. */
@@ -126,8 +125,8 @@ int proto_msg_validate(const struct proto_schema *s, const void *msg);
 
 /* proto_msg_encode validates msg and writes its body to w. Returns 0 or a
  * PROTO_E* code (the writer's error latches as well). */
-int proto_msg_encode(struct proto_wbuf *w, const struct proto_schema *s,
-    const void *msg);
+int proto_msg_encode(
+    struct proto_wbuf *w, const struct proto_schema *s, const void *msg);
 
 /* The largest body the schema can produce: the maximum of every field. */
 size_t proto_msg_max_size(const struct proto_schema *s);

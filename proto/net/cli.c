@@ -135,7 +135,8 @@ proto_cli_open(struct proto_cli **out, struct proto_evq *q, int endpoint,
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, max_msg);
 	/* Never resend on our behalf: a retried request must be a decision
 	 * of the caller, whose handlers deduplicate. */
-	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	nng_socket_set_ms(
+	    c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 100);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 2000);
 	nng_pipe_notify(c->sock, NNG_PIPE_EV_ADD_POST, cli_pipe_cb, c);
@@ -143,14 +144,15 @@ proto_cli_open(struct proto_cli **out, struct proto_evq *q, int endpoint,
 	for (i = 0; i < nctx; i++) {
 		struct cli_slot *sl = &c->slots[i];
 		sl->cli = c;
-		if ((rv = nng_aio_alloc(&sl->aio, cli_cb, sl)) != 0 ||
-		    (rv = nng_ctx_open(&sl->ctx, c->sock)) != 0)
+		if ((rv = nng_aio_alloc(&sl->aio, cli_cb, sl)) != 0
+		    || (rv = nng_ctx_open(&sl->ctx, c->sock)) != 0)
 			goto fail;
 	}
 	if ((rv = nng_dialer_create(&c->dialer, c->sock, url)) != 0)
 		goto fail;
-	if (tls != NULL && (rv = nng_dialer_set_ptr(c->dialer,
-				NNG_OPT_TLS_CONFIG, tls)) != 0)
+	if (tls != NULL
+	    && (rv = nng_dialer_set_ptr(c->dialer, NNG_OPT_TLS_CONFIG, tls))
+	        != 0)
 		goto fail;
 	nng_dialer_set_size(c->dialer, NNG_OPT_RECVMAXSZ, max_msg);
 	if ((rv = nng_dialer_start(c->dialer, NNG_FLAG_NONBLOCK)) != 0)
@@ -177,7 +179,8 @@ proto_cli_send(struct proto_cli *c, nng_msg *msg, int timeout_ms, uint64_t tag)
 	for (i = 0; i < c->nslots; i++) {
 		struct cli_slot *s = &c->slots[i];
 		expect = CS_FREE;
-		if (!atomic_compare_exchange_strong(&s->state, &expect, CS_SEND))
+		if (!atomic_compare_exchange_strong(
+		        &s->state, &expect, CS_SEND))
 			continue;
 		s->tag = tag;
 		s->start_us = now_us();

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "proto_err.h"
 #include "net_int.h"
+#include "proto_err.h"
 
 struct proto_evq {
 	pthread_mutex_t mu;

@@ -33,8 +33,8 @@ link_recv_cb(void *arg)
 		ev.msg = nng_aio_get_msg(l->aio);
 		proto_evq_push(l->q, &ev);
 	}
-	if (rv != NNG_ECLOSED && rv != NNG_ECANCELED &&
-	    !atomic_load(&l->closing))
+	if (rv != NNG_ECLOSED && rv != NNG_ECANCELED
+	    && !atomic_load(&l->closing))
 		nng_recv_aio(l->sock, l->aio);
 }
 
@@ -87,17 +87,20 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 	if ((rv = nng_aio_alloc(&l->aio, link_recv_cb, l)) != 0)
 		goto fail;
 	if (listen) {
-		if ((rv = nng_listener_create(&lst, l->sock, url)) != 0 ||
-		    (tls != NULL && (rv = nng_listener_set_ptr(lst,
-					 NNG_OPT_TLS_CONFIG, tls)) != 0))
+		if ((rv = nng_listener_create(&lst, l->sock, url)) != 0
+		    || (tls != NULL
+		        && (rv = nng_listener_set_ptr(
+		                lst, NNG_OPT_TLS_CONFIG, tls))
+		            != 0))
 			goto fail;
 		nng_listener_set_size(lst, NNG_OPT_RECVMAXSZ, max_msg);
 		if ((rv = nng_listener_start(lst, 0)) != 0)
 			goto fail;
 	} else {
-		if ((rv = nng_dialer_create(&d, l->sock, url)) != 0 ||
-		    (tls != NULL && (rv = nng_dialer_set_ptr(d,
-					 NNG_OPT_TLS_CONFIG, tls)) != 0))
+		if ((rv = nng_dialer_create(&d, l->sock, url)) != 0
+		    || (tls != NULL
+		        && (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, tls))
+		            != 0))
 			goto fail;
 		nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, max_msg);
 		/* Non-blocking: a peer that is down now is redialled until

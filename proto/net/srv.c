@@ -56,8 +56,8 @@ srv_cb(void *arg)
 	}
 	/* SLOT_RECV */
 	if (rv != 0) {
-		if (rv != NNG_ECLOSED && rv != NNG_ECANCELED &&
-		    !atomic_load(&s->srv->closing))
+		if (rv != NNG_ECLOSED && rv != NNG_ECANCELED
+		    && !atomic_load(&s->srv->closing))
 			srv_arm_recv(s);
 		return;
 	}
@@ -92,16 +92,17 @@ proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
 	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, max_msg);
 	if ((rv = nng_listener_create(&s->lst, s->sock, url)) != 0)
 		goto fail;
-	if (tls != NULL &&
-	    (rv = nng_listener_set_ptr(s->lst, NNG_OPT_TLS_CONFIG, tls)) != 0)
+	if (tls != NULL
+	    && (rv = nng_listener_set_ptr(s->lst, NNG_OPT_TLS_CONFIG, tls))
+	        != 0)
 		goto fail;
 	nng_listener_set_size(s->lst, NNG_OPT_RECVMAXSZ, max_msg);
 	for (i = 0; i < nctx; i++) {
 		struct srv_slot *sl = &s->slots[i];
 		sl->srv = s;
 		sl->idx = (uint32_t) i;
-		if ((rv = nng_aio_alloc(&sl->aio, srv_cb, sl)) != 0 ||
-		    (rv = nng_ctx_open(&sl->ctx, s->sock)) != 0)
+		if ((rv = nng_aio_alloc(&sl->aio, srv_cb, sl)) != 0
+		    || (rv = nng_ctx_open(&sl->ctx, s->sock)) != 0)
 			goto fail;
 	}
 	if ((rv = nng_listener_start(s->lst, 0)) != 0)
@@ -126,8 +127,8 @@ proto_srv_reply(struct proto_srv *s, uint32_t slot, nng_msg *msg)
 {
 	struct srv_slot *sl;
 
-	if (slot >= (uint32_t) s->nslots ||
-	    s->slots[slot].state != SLOT_OWNER) {
+	if (slot >= (uint32_t) s->nslots
+	    || s->slots[slot].state != SLOT_OWNER) {
 		nng_msg_free(msg);
 		return PROTO_EINVAL;
 	}

@@ -21,13 +21,13 @@ read_pem(const char *path, char *err, size_t errcap)
 		snprintf(err, errcap, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    n > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) {
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 1024 * 1024
+	    || fseek(f, 0, SEEK_SET) != 0) {
 		snprintf(err, errcap, "%s: not a readable PEM file", path);
 		goto out;
 	}
-	if ((buf = malloc((size_t) n + 1)) == NULL ||
-	    fread(buf, 1, (size_t) n, f) != (size_t) n) {
+	if ((buf = malloc((size_t) n + 1)) == NULL
+	    || fread(buf, 1, (size_t) n, f) != (size_t) n) {
 		snprintf(err, errcap, "%s: read failed", path);
 		free(buf);
 		buf = NULL;
@@ -84,8 +84,7 @@ trust(nng_tls_config *c, const char *path, char *err, size_t errcap)
 
 int
 proto_tls_server(nng_tls_config **out, const char *cert_path,
-    const char *key_path, const char *pinned_pem_path, char *err,
-    size_t errcap)
+    const char *key_path, const char *pinned_pem_path, char *err, size_t errcap)
 {
 	nng_tls_config *c = NULL;
 	int rv;
@@ -128,14 +127,14 @@ proto_tls_client(nng_tls_config **out, const char *trust_pem_path,
 	if ((rv = trust(c, trust_pem_path, err, errcap)) != 0)
 		goto fail;
 	nng_tls_config_auth_mode(c, NNG_TLS_AUTH_MODE_REQUIRED);
-	if (server_name != NULL &&
-	    nng_tls_config_server_name(c, server_name) != 0) {
+	if (server_name != NULL
+	    && nng_tls_config_server_name(c, server_name) != 0) {
 		snprintf(err, errcap, "bad server name '%s'", server_name);
 		rv = PROTO_EINVAL;
 		goto fail;
 	}
-	if (cert_path != NULL &&
-	    (rv = own_cert(c, cert_path, key_path, err, errcap)) != 0)
+	if (cert_path != NULL
+	    && (rv = own_cert(c, cert_path, key_path, err, errcap)) != 0)
 		goto fail;
 	*out = c;
 	return 0;

@@ -49,18 +49,18 @@ proto_url_port_add(char *out, size_t cap, const char *url, int delta)
 	if (scheme == NULL || colon == NULL || colon < scheme + 3)
 		return PROTO_EINVAL;
 	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || end == colon + 1 || port <= 0 || port > 65535 ||
-	    port + delta <= 0 || port + delta > 65535)
+	if (*end != '\0' || end == colon + 1 || port <= 0 || port > 65535
+	    || port + delta <= 0 || port + delta > 65535)
 		return PROTO_EINVAL;
-	n = snprintf(out, cap, "%.*s:%ld", (int) (colon - url), url,
-	    port + delta);
+	n = snprintf(
+	    out, cap, "%.*s:%ld", (int) (colon - url), url, port + delta);
 	return n < 0 || (size_t) n >= cap ? PROTO_EINVAL : 0;
 }
 
 int
 proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
-    size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply,
-    char *err, size_t errcap)
+    size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
+    size_t errcap)
 {
 	nng_socket s;
 	nng_dialer d;
@@ -76,9 +76,10 @@ proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
 	nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, timeout_ms);
 	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, timeout_ms);
 	nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-	if ((rv = nng_dialer_create(&d, s, url)) != 0 ||
-	    (tls != NULL &&
-		(rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, tls)) != 0)) {
+	if ((rv = nng_dialer_create(&d, s, url)) != 0
+	    || (tls != NULL
+	        && (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, tls))
+	            != 0)) {
 		snprintf(err, errcap, "%s: %s", url, nng_strerror(rv));
 		goto out;
 	}
@@ -87,16 +88,17 @@ proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
 		snprintf(err, errcap, "connect %s: %s", url, nng_strerror(rv));
 		goto out;
 	}
-	if ((rv = nng_msg_alloc(&m, 0)) != 0 ||
-	    (rv = nng_msg_append(m, req, reqlen)) != 0 ||
-	    (rv = nng_sendmsg(s, m, 0)) != 0) {
+	if ((rv = nng_msg_alloc(&m, 0)) != 0
+	    || (rv = nng_msg_append(m, req, reqlen)) != 0
+	    || (rv = nng_sendmsg(s, m, 0)) != 0) {
 		if (m != NULL)
 			nng_msg_free(m);
 		snprintf(err, errcap, "send to %s: %s", url, nng_strerror(rv));
 		goto out;
 	}
 	if ((rv = nng_recvmsg(s, reply, 0)) != 0)
-		snprintf(err, errcap, "reply from %s: %s", url, nng_strerror(rv));
+		snprintf(
+		    err, errcap, "reply from %s: %s", url, nng_strerror(rv));
 out:
 	nng_close(s);
 	return proto_net_err(rv);
@@ -135,8 +137,9 @@ proto_net_error(nng_msg **out, const struct proto_hdr *req, uint16_t sender,
 	int rv;
 
 	*out = NULL;
-	if ((rv = proto_error_encode(buf, sizeof(buf), &len, req, sender, code,
-		 detail)) != 0)
+	if ((rv = proto_error_encode(
+	         buf, sizeof(buf), &len, req, sender, code, detail))
+	    != 0)
 		return rv;
 	if (nng_msg_alloc(&m, 0) != 0)
 		return PROTO_ETRANSPORT;

@@ -61,8 +61,8 @@ proto_get_u32(struct proto_rbuf *r, uint32_t *v)
 	*v = 0;
 	if (take(r, 4, &b) != 0)
 		return PROTO_ESHORT;
-	*v = (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 |
-	    (uint32_t) b[2] << 8 | b[3];
+	*v = (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16
+	    | (uint32_t) b[2] << 8 | b[3];
 	return 0;
 }
 

@@ -35,8 +35,8 @@ proto_strerror(int code)
 {
 	size_t i = (size_t) (code - 100);
 
-	if (code < 100 || i >= sizeof(proto_errors) / sizeof(proto_errors[0]) ||
-	    proto_errors[i] == NULL)
+	if (code < 100 || i >= sizeof(proto_errors) / sizeof(proto_errors[0])
+	    || proto_errors[i] == NULL)
 		return "unknown error";
 	return proto_errors[i];
 }

@@ -8,8 +8,8 @@ PROTO_MESSAGES(PROTO_DEFINE)
 #undef PROTO_DEFINE
 
 #define PROTO_LIST_ALL(name, typ) &proto_schema_##name,
-const struct proto_schema *const proto_all_schemas[] = { PROTO_MESSAGES(
-    PROTO_LIST_ALL) NULL };
+const struct proto_schema *const proto_all_schemas[]
+    = { PROTO_MESSAGES(PROTO_LIST_ALL) NULL };
 #undef PROTO_LIST_ALL
 
 const struct proto_schema *
@@ -26,8 +26,8 @@ proto_schema_for_type(uint16_t type)
 }
 
 int
-proto_frame_parse(struct proto_hdr *h, const uint8_t **body,
-    const uint8_t *buf, size_t len, size_t max_body)
+proto_frame_parse(struct proto_hdr *h, const uint8_t **body, const uint8_t *buf,
+    size_t len, size_t max_body)
 {
 	struct proto_rbuf r;
 	uint16_t magic;
@@ -113,15 +113,15 @@ proto_frame_encode(uint8_t *buf, size_t cap, size_t *len,
 	hh.type = s->type;
 	proto_wbuf_init(&w, buf, cap);
 	at = proto_frame_begin(&w, &hh);
-	if ((rv = proto_msg_encode(&w, s, msg)) != 0 ||
-	    (rv = proto_frame_end(&w, at)) != 0)
+	if ((rv = proto_msg_encode(&w, s, msg)) != 0
+	    || (rv = proto_frame_end(&w, at)) != 0)
 		return rv;
 	return proto_wbuf_finish(&w, len);
 }
 
 int
-proto_frame_decode(struct proto_hdr *h, const struct proto_schema *s,
-    void *msg, const uint8_t *buf, size_t len, size_t max_body)
+proto_frame_decode(struct proto_hdr *h, const struct proto_schema *s, void *msg,
+    const uint8_t *buf, size_t len, size_t max_body)
 {
 	const uint8_t *body;
 	int rv;
@@ -136,8 +136,7 @@ proto_frame_decode(struct proto_hdr *h, const struct proto_schema *s,
 
 int
 proto_error_encode(uint8_t *buf, size_t cap, size_t *len,
-    const struct proto_hdr *req, uint16_t sender, int code,
-    const char *detail)
+    const struct proto_hdr *req, uint16_t sender, int code, const char *detail)
 {
 	struct proto_hdr h = *req;
 	struct proto_msg_error e;
@@ -154,8 +153,8 @@ proto_error_encode(uint8_t *buf, size_t cap, size_t *len,
 	if (e.detail.len > PROTO_MAX_DETAIL) {
 		/* cut at a UTF-8 character boundary */
 		e.detail.len = PROTO_MAX_DETAIL;
-		while (e.detail.len > 0 &&
-		    (e.detail.p[e.detail.len] & 0xc0) == 0x80)
+		while (e.detail.len > 0
+		    && (e.detail.p[e.detail.len] & 0xc0) == 0x80)
 			e.detail.len--;
 	}
 	return proto_frame_encode(buf, cap, len, &h, &proto_schema_error, &e);

@@ -40,8 +40,8 @@ utf8_ok(const uint8_t *p, size_t n)
 				return 0;
 			cp = cp << 6 | (p[i + k] & 0x3f);
 		}
-		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000)
+		    || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
 		i += need + 1;
 	}
@@ -98,7 +98,8 @@ decode_field(const struct proto_field *f, uint8_t *base, struct proto_rbuf *r)
 	case PROTO_FT_STR: {
 		struct proto_bytes b;
 		if ((rv = proto_get_bytes_direct(
-			 r, &b.p, &b.len, f->min, f->max)) != 0)
+		         r, &b.p, &b.len, f->min, f->max))
+		    != 0)
 			return rv;
 		if (f->type == PROTO_FT_STR && !utf8_ok(b.p, b.len))
 			return PROTO_ENONCANON;
@@ -112,8 +113,8 @@ decode_field(const struct proto_field *f, uint8_t *base, struct proto_rbuf *r)
 		if (n > f->max)
 			return PROTO_ETOOBIG;
 		for (i = 0; i < n; i++)
-			if ((rv = decode_fields(f->elem, at + i * f->size, r)) !=
-			    0)
+			if ((rv = decode_fields(f->elem, at + i * f->size, r))
+			    != 0)
 				return rv;
 		memcpy(base + f->count_offset, &n, sizeof(n));
 		return 0;
@@ -135,8 +136,8 @@ decode_fields(const struct proto_schema *s, uint8_t *base, struct proto_rbuf *r)
 }
 
 int
-proto_msg_decode(const struct proto_schema *s, void *msg, const uint8_t *buf,
-    size_t len)
+proto_msg_decode(
+    const struct proto_schema *s, void *msg, const uint8_t *buf, size_t len)
 {
 	struct proto_rbuf r;
 	int rv;
@@ -196,7 +197,8 @@ validate_fields(const struct proto_schema *s, const uint8_t *base)
 				rv = PROTO_ETOOBIG;
 			else if (b.len < f->min || (b.len > 0 && b.p == NULL))
 				rv = PROTO_ERANGE;
-			else if (f->type == PROTO_FT_STR && !utf8_ok(b.p, b.len))
+			else if (f->type == PROTO_FT_STR
+			    && !utf8_ok(b.p, b.len))
 				rv = PROTO_ENONCANON;
 			else
 				rv = 0;
@@ -226,8 +228,8 @@ proto_msg_validate(const struct proto_schema *s, const void *msg)
 }
 
 static void
-encode_fields(struct proto_wbuf *w, const struct proto_schema *s,
-    const uint8_t *base)
+encode_fields(
+    struct proto_wbuf *w, const struct proto_schema *s, const uint8_t *base)
 {
 	size_t i;
 
@@ -280,8 +282,8 @@ encode_fields(struct proto_wbuf *w, const struct proto_schema *s,
 }
 
 int
-proto_msg_encode(struct proto_wbuf *w, const struct proto_schema *s,
-    const void *msg)
+proto_msg_encode(
+    struct proto_wbuf *w, const struct proto_schema *s, const void *msg)
 {
 	int rv;
 
@@ -320,7 +322,8 @@ proto_msg_max_size(const struct proto_schema *s)
 			total += 4 + (size_t) f->max;
 			break;
 		case PROTO_FT_LIST:
-			total += 2 + (size_t) f->max * proto_msg_max_size(f->elem);
+			total += 2
+			    + (size_t) f->max * proto_msg_max_size(f->elem);
 			break;
 		}
 	}
@@ -365,7 +368,8 @@ proto_msg_size(const struct proto_schema *s, const void *msg)
 			memcpy(&n, base + f->count_offset, sizeof(n));
 			total += 2;
 			for (k = 0; k < n && k < f->max; k++)
-				total += proto_msg_size(f->elem, at + k * f->size);
+				total += proto_msg_size(
+				    f->elem, at + k * f->size);
 			break;
 		}
 		}

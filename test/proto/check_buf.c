@@ -51,8 +51,8 @@ START_TEST(roundtrip)
 	ck_assert_int_eq(proto_get_bigint_direct(&r, &p, &n, 8, 0), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(p[0], 7);
-	ck_assert_int_eq(proto_get_bigint_direct(&r, &p, &n, 8, 0),
-	    PROTO_ERANGE);
+	ck_assert_int_eq(
+	    proto_get_bigint_direct(&r, &p, &n, 8, 0), PROTO_ERANGE);
 	ck_assert_int_eq(proto_get_bigint_direct(&r, &p, &n, 8, 1), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(proto_rbuf_done(&r), 0);
@@ -62,7 +62,8 @@ END_TEST
 START_TEST(failed_get_leaves_cursor)
 {
 	/* length 6 > max 5 */
-	static const uint8_t in[] = { 0, 0, 0, 6, 'a', 'b', 'c', 'd', 'e', 'f' };
+	static const uint8_t in[]
+	    = { 0, 0, 0, 6, 'a', 'b', 'c', 'd', 'e', 'f' };
 	static const uint8_t lz[] = { 0, 2, 0, 1 };
 	static const uint8_t sh[] = { 0, 0, 0, 9, 'a' };
 	struct proto_rbuf r;
@@ -71,26 +72,27 @@ START_TEST(failed_get_leaves_cursor)
 	uint64_t d;
 
 	proto_rbuf_init(&r, in, sizeof(in));
-	ck_assert_int_eq(proto_get_bytes_direct(&r, &p, &n, 0, 5),
-	    PROTO_ETOOBIG);
+	ck_assert_int_eq(
+	    proto_get_bytes_direct(&r, &p, &n, 0, 5), PROTO_ETOOBIG);
 	ck_assert_ptr_eq(r.p, in);
 	ck_assert_uint_eq(r.len, sizeof(in));
 	ck_assert_ptr_null(p);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(proto_get_bytes_direct(&r, &p, &n, 7, 9), PROTO_ERANGE);
+	ck_assert_int_eq(
+	    proto_get_bytes_direct(&r, &p, &n, 7, 9), PROTO_ERANGE);
 	ck_assert_ptr_eq(r.p, in);
 
 	proto_rbuf_init(&r, sh, sizeof(sh));
-	ck_assert_int_eq(proto_get_bytes_direct(&r, &p, &n, 0, 100),
-	    PROTO_ESHORT);
+	ck_assert_int_eq(
+	    proto_get_bytes_direct(&r, &p, &n, 0, 100), PROTO_ESHORT);
 	ck_assert_ptr_eq(r.p, sh);
 
 	proto_rbuf_init(&r, lz, sizeof(lz));
-	ck_assert_int_eq(proto_get_bigint_direct(&r, &p, &n, 8, 1),
-	    PROTO_ENONCANON);
+	ck_assert_int_eq(
+	    proto_get_bigint_direct(&r, &p, &n, 8, 1), PROTO_ENONCANON);
 	ck_assert_ptr_eq(r.p, lz);
-	ck_assert_int_eq(proto_get_bigint_direct(&r, &p, &n, 1, 1),
-	    PROTO_ETOOBIG);
+	ck_assert_int_eq(
+	    proto_get_bigint_direct(&r, &p, &n, 1, 1), PROTO_ETOOBIG);
 
 	proto_rbuf_init(&r, lz, 3);
 	ck_assert_int_eq(proto_get_u64(&r, &d), PROTO_ESHORT);
@@ -109,7 +111,7 @@ START_TEST(writer_overflow_latches)
 	proto_wbuf_init(&w, buf, sizeof(buf));
 	proto_put_u32(&w, 1);
 	proto_put_u16(&w, 2); /* does not fit */
-	proto_put_u8(&w, 3);  /* would fit, but the error is latched */
+	proto_put_u8(&w, 3); /* would fit, but the error is latched */
 	ck_assert_int_eq(proto_wbuf_finish(&w, &len), PROTO_ESPACE);
 	ck_assert_uint_eq(len, 0);
 }

@@ -84,14 +84,15 @@ fill(const struct proto_schema *s, uint8_t *base)
 			lk_random(arena + arena_used, b.len);
 			if (f->type == PROTO_FT_STR)
 				for (k = 0; k < b.len; k++)
-					arena[arena_used + k] =
-					    (uint8_t) ('a' + arena[arena_used + k] % 26);
+					arena[arena_used + k] = (uint8_t) ('a'
+					    + arena[arena_used + k] % 26);
 			arena_used += b.len;
 			memcpy(at, &b, sizeof(b));
 			break;
 		}
 		case PROTO_FT_LIST: {
-			uint16_t n = (uint16_t) rand_range(0, f->max < 3 ? f->max : 3);
+			uint16_t n
+			    = (uint16_t) rand_range(0, f->max < 3 ? f->max : 3);
 			for (k = 0; k < n; k++)
 				fill(f->elem, at + k * f->size);
 			memcpy(base + f->count_offset, &n, 2);
@@ -166,19 +167,21 @@ START_TEST(bounds_every_field)
 		case PROTO_FT_U32:
 		case PROTO_FT_U64: {
 			size_t w8 = f->type == PROTO_FT_U8 ? 1
-			    : f->type == PROTO_FT_U16	    ? 2
-			    : f->type == PROTO_FT_U32	    ? 4
-							    : 8;
+			    : f->type == PROTO_FT_U16      ? 2
+			    : f->type == PROTO_FT_U32      ? 4
+			                                   : 8;
 			uint64_t lim = w8 == 8 ? UINT64_MAX
-					       : ((uint64_t) 1 << (8 * w8)) - 1;
+			                       : ((uint64_t) 1 << (8 * w8)) - 1;
 			if (f->min > 0)
 				bad = f->min - 1;
 			else if (f->max < lim)
 				bad = f->max + 1;
 			else
 				continue;
-			memcpy(m + f->offset, &bad, w8); /* little-endian host */
-			ck_assert_int_eq(proto_msg_validate(s, m), PROTO_ERANGE);
+			memcpy(
+			    m + f->offset, &bad, w8); /* little-endian host */
+			ck_assert_int_eq(
+			    proto_msg_validate(s, m), PROTO_ERANGE);
 			/* Encode the raw value by bypassing validation. */
 			break;
 		}
@@ -186,7 +189,8 @@ START_TEST(bounds_every_field)
 		case PROTO_FT_STR: {
 			struct proto_bytes b = { arena, f->max + 1 };
 			memcpy(m + f->offset, &b, sizeof(b));
-			ck_assert_int_eq(proto_msg_validate(s, m), PROTO_ETOOBIG);
+			ck_assert_int_eq(
+			    proto_msg_validate(s, m), PROTO_ETOOBIG);
 			if (f->min > 0) {
 				b.len = f->min - 1;
 				memcpy(m + f->offset, &b, sizeof(b));
@@ -194,7 +198,8 @@ START_TEST(bounds_every_field)
 				    proto_msg_validate(s, m), PROTO_ERANGE);
 			}
 			if (f->type == PROTO_FT_STR && f->max >= 2) {
-				static const uint8_t bad_utf8[] = { 0xc0, 0xaf };
+				static const uint8_t bad_utf8[]
+				    = { 0xc0, 0xaf };
 				b.p = bad_utf8;
 				b.len = 2;
 				memcpy(m + f->offset, &b, sizeof(b));
@@ -206,7 +211,8 @@ START_TEST(bounds_every_field)
 		case PROTO_FT_LIST: {
 			uint16_t n = (uint16_t) (f->max + 1);
 			memcpy(m + f->count_offset, &n, 2);
-			ck_assert_int_eq(proto_msg_validate(s, m), PROTO_ETOOBIG);
+			ck_assert_int_eq(
+			    proto_msg_validate(s, m), PROTO_ETOOBIG);
 			continue;
 		}
 		default:
@@ -224,9 +230,9 @@ START_TEST(bounds_every_field)
 			{
 				uint64_t good = f->min;
 				size_t w8 = f->type == PROTO_FT_U8 ? 1
-				    : f->type == PROTO_FT_U16	    ? 2
-				    : f->type == PROTO_FT_U32	    ? 4
-								    : 8;
+				    : f->type == PROTO_FT_U16      ? 2
+				    : f->type == PROTO_FT_U32      ? 4
+				                                   : 8;
 				memcpy(v + f->offset, &good, w8);
 			}
 			proto_wbuf_init(&w, buf, sizeof(buf));
@@ -238,21 +244,23 @@ START_TEST(bounds_every_field)
 				struct proto_wbuf w2;
 				pre.nfields = i;
 				proto_wbuf_init(&w2, buf2, sizeof(buf2));
-				ck_assert_int_eq(proto_msg_encode(&w2, &pre, v), 0);
-				ck_assert_int_eq(proto_wbuf_finish(&w2, &off), 0);
+				ck_assert_int_eq(
+				    proto_msg_encode(&w2, &pre, v), 0);
+				ck_assert_int_eq(
+				    proto_wbuf_finish(&w2, &off), 0);
 			}
 			{
 				size_t w8 = f->type == PROTO_FT_U8 ? 1
-				    : f->type == PROTO_FT_U16	    ? 2
-				    : f->type == PROTO_FT_U32	    ? 4
-								    : 8;
+				    : f->type == PROTO_FT_U16      ? 2
+				    : f->type == PROTO_FT_U32      ? 4
+				                                   : 8;
 				for (j = 0; j < w8; j++)
-					buf[off + j] =
-					    (uint8_t) (bad >> (8 * (w8 - 1 - j)));
+					buf[off + j] = (uint8_t) (bad
+					    >> (8 * (w8 - 1 - j)));
 			}
 			ok = buf;
-			ck_assert_int_eq(proto_msg_decode(s, v, ok, len),
-			    PROTO_ERANGE);
+			ck_assert_int_eq(
+			    proto_msg_decode(s, v, ok, len), PROTO_ERANGE);
 			free(v);
 		}
 	}
@@ -275,11 +283,11 @@ START_TEST(frame_strict)
 	h.ssid = 5;
 	lk_random(h.sid, sizeof(h.sid));
 	ck_assert_int_eq(proto_frame_encode(f, sizeof(f), &len, &h,
-			     &proto_schema_health_req, &req),
+	                     &proto_schema_health_req, &req),
 	    0);
 	ck_assert_uint_eq(len, PROTO_HDR_BYTES + 1);
 	ck_assert_int_eq(proto_frame_decode(&g, &proto_schema_health_req, &out,
-			     f, len, PROTO_MAX_BODY),
+	                     f, len, PROTO_MAX_BODY),
 	    0);
 	ck_assert_uint_eq(g.type, PROTO_T_HEALTH_REQ);
 	ck_assert_uint_eq(g.seq, 77);
@@ -289,22 +297,24 @@ START_TEST(frame_strict)
 	ck_assert_uint_eq(out.detail, 1);
 
 	/* wrong schema for the type */
-	ck_assert_int_eq(PROTO_DECODE(health_resp, &g, &other, f, len,
-			     PROTO_MAX_BODY),
+	ck_assert_int_eq(
+	    PROTO_DECODE(health_resp, &g, &other, f, len, PROTO_MAX_BODY),
 	    PROTO_ETYPE);
 	/* length field disagrees with the data */
-	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len - 1, PROTO_MAX_BODY),
+	ck_assert_int_eq(
+	    proto_frame_parse(&g, &body, f, len - 1, PROTO_MAX_BODY),
 	    PROTO_ESHORT);
 	f[len] = 0;
-	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len + 1, PROTO_MAX_BODY),
+	ck_assert_int_eq(
+	    proto_frame_parse(&g, &body, f, len + 1, PROTO_MAX_BODY),
 	    PROTO_ELENGTH);
 	/* body larger than the receiver's limit */
 	ck_assert_int_eq(
 	    proto_frame_parse(&g, &body, f, len, 0), PROTO_ETOOBIG);
 	/* magic, version, flags, type */
 	f[0] ^= 1;
-	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY),
-	    PROTO_EMAGIC);
+	ck_assert_int_eq(
+	    proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY), PROTO_EMAGIC);
 	f[0] ^= 1;
 	f[2] = 9;
 	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY),
@@ -312,12 +322,12 @@ START_TEST(frame_strict)
 	ck_assert_uint_eq(g.version, 9);
 	f[2] = 1;
 	f[3] = 0x80;
-	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY),
-	    PROTO_EFLAGS);
+	ck_assert_int_eq(
+	    proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY), PROTO_EFLAGS);
 	f[3] = 0;
 	f[4] = f[5] = 0;
-	ck_assert_int_eq(proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY),
-	    PROTO_ETYPE);
+	ck_assert_int_eq(
+	    proto_frame_parse(&g, &body, f, len, PROTO_MAX_BODY), PROTO_ETYPE);
 }
 END_TEST
 
@@ -337,10 +347,10 @@ START_TEST(error_reply)
 	longtxt[255] = (char) 0xa9;
 	longtxt[sizeof(longtxt) - 1] = 0;
 	ck_assert_int_eq(proto_error_encode(f, sizeof(f), &len, &req, 3,
-			     PROTO_EVERSION, longtxt),
+	                     PROTO_EVERSION, longtxt),
 	    0);
 	ck_assert_int_eq(proto_frame_decode(&g, &proto_schema_error, &e, f, len,
-			     PROTO_MAX_BODY),
+	                     PROTO_MAX_BODY),
 	    0);
 	ck_assert_uint_eq(e.code, PROTO_EVERSION);
 	ck_assert_uint_eq(e.min_version, PROTO_VERSION_MIN);

@@ -54,13 +54,13 @@
 
 /* Threshold extension that travels beside KE2 when n > 1:
  * proof[64] || commitment C_0 .. C_{t-1} (32 bytes each). */
-#define TPAKE_EXT_BYTES(t) (TPAKE_PROOF_BYTES + (size_t) (t) * 32)
+#define TPAKE_EXT_BYTES(t) (TPAKE_PROOF_BYTES + (size_t) (t) *32)
 /* Registration upload for one server (see tpake_client_register_deal):
  * "TPU1" || t || n || index || share[32] || C_0..C_{t-1} || record[192]. */
-#define TPAKE_UPLOAD_BYTES(t) (7 + 32 + (size_t) (t) * 32 + TPAKE_RECORD_BYTES)
+#define TPAKE_UPLOAD_BYTES(t) (7 + 32 + (size_t) (t) *32 + TPAKE_RECORD_BYTES)
 /* Stored per-user server state (tpake_user_encode): same layout, tag
  * "TPS1". */
-#define TPAKE_USER_BYTES(t) TPAKE_UPLOAD_BYTES(t)
+#define TPAKE_USER_BYTES(t)  TPAKE_UPLOAD_BYTES(t)
 #define TPAKE_USER_MAX_BYTES TPAKE_USER_BYTES(TPAKE_MAX_SERVERS)
 
 /* Error codes (block 300..399 of lk_err.h). Stable: never renumbered. */
@@ -84,7 +84,8 @@ enum tpake_err {
 	TPAKE_ECOMMIT = 312, /* blame: commitments differ from the agreed set */
 	TPAKE_EENVELOPE = 313, /* blame: envelope did not open while others
 	                          did */
-	TPAKE_EMAC = 314, /* blame: server MAC wrong after the envelope opened */
+	TPAKE_EMAC
+	= 314, /* blame: server MAC wrong after the envelope opened */
 	TPAKE_EDERIVE = 315, /* DeriveKeyPair/HashToGroup gave an unusable
 	                        value (RFC 9497 DeriveKeyPairError /
 	                        InvalidInputError) */
@@ -183,7 +184,7 @@ struct tpake_ksf {
 };
 
 /* The account default (DESIGN.md 4.2): Argon2id, 3 passes, 64 MiB. */
-#define TPAKE_KSF_DEFAULT                                                  \
+#define TPAKE_KSF_DEFAULT \
 	((struct tpake_ksf) { TPAKE_KSF_ARGON2ID, 3, (size_t) 64 << 20 })
 
 /* ---------------------------------------------------------------------

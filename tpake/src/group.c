@@ -285,8 +285,8 @@ tpake_oprf_derive_key_pair(struct tpake_scalar *sk, struct tpake_element *pk,
 }
 
 int
-tpake_dh_keypair(struct tpake_scalar *sk, struct tpake_element *pk,
-    const uint8_t seed[32])
+tpake_dh_keypair(
+    struct tpake_scalar *sk, struct tpake_element *pk, const uint8_t seed[32])
 {
 	static const char info[] = "OPAQUE-DeriveDiffieHellmanKeyPair";
 

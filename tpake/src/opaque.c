@@ -16,8 +16,8 @@ put_l2(uint8_t out[2], size_t v)
 }
 
 void
-tpake_expand_iov(uint8_t *out, size_t outlen, const uint8_t *key,
-    size_t keylen, const struct tpake_iov *info, size_t ninfo)
+tpake_expand_iov(uint8_t *out, size_t outlen, const uint8_t *key, size_t keylen,
+    const struct tpake_iov *info, size_t ninfo)
 {
 	struct lk_hmac512 h;
 	uint8_t t[64], one = 1;
@@ -35,8 +35,8 @@ tpake_expand_iov(uint8_t *out, size_t outlen, const uint8_t *key,
 }
 
 void
-tpake_env_ext_init(struct tpake_env_ext *x, uint8_t t, uint8_t n,
-    uint8_t index, const uint8_t commit_hash[TPAKE_COMMIT_HASH_BYTES])
+tpake_env_ext_init(struct tpake_env_ext *x, uint8_t t, uint8_t n, uint8_t index,
+    const uint8_t commit_hash[TPAKE_COMMIT_HASH_BYTES])
 {
 	memset(x, 0, sizeof(*x));
 	if (n == 1)
@@ -74,8 +74,8 @@ expand_nonce_label(uint8_t *out, size_t outlen, const uint8_t rwd[64],
 }
 
 int
-tpake_env_keys(struct tpake_env_keys *k, const uint8_t rwd[64],
-    const uint8_t nonce[32])
+tpake_env_keys(
+    struct tpake_env_keys *k, const uint8_t rwd[64], const uint8_t nonce[32])
 {
 	uint8_t seed[32];
 	int rv;

@@ -52,8 +52,8 @@ tpake_oprf_evaluate(struct tpake_element *evaluated,
 }
 
 void
-tpake_finalize_unblinded(uint8_t out[64], const uint8_t *input,
-    size_t inputlen, const uint8_t unblinded[32])
+tpake_finalize_unblinded(uint8_t out[64], const uint8_t *input, size_t inputlen,
+    const uint8_t unblinded[32])
 {
 	crypto_hash_sha512_state st;
 	uint8_t l2[2];

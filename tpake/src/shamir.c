@@ -50,8 +50,8 @@ tpake_poly_eval(struct tpake_scalar *out, const struct tpake_scalar *a,
 }
 
 int
-tpake_commit_eval(struct tpake_element *out,
-    const struct tpake_element *commit, uint8_t t, uint8_t x)
+tpake_commit_eval(struct tpake_element *out, const struct tpake_element *commit,
+    uint8_t t, uint8_t x)
 {
 	struct tpake_scalar xs;
 	uint8_t acc[32];
@@ -88,12 +88,14 @@ tpake_commit_hash(uint8_t out[static TPAKE_COMMIT_HASH_BYTES],
 	lk_transcript_clear(&tr);
 }
 
-/* The statement: log_G(pk) == log_B(Z) for server `index` of a t-of-n
+/* The statement: log_G(pk_i) == log_B(Z_i) for server `index` of a t-of-n
  * sharing with commitment hash H(C), in the login attempt attempt_id
- * (which binds the user and the whole KE1). */
+ * (which binds the user and the whole KE1). pk_i itself is not absorbed:
+ * it is a function of (C, index), both bound here, and leaving it out
+ * spares the prover a scalar multiplication. */
 static void
 dleq_statement(struct lk_transcript *tr, const struct tpake_dleq_ctx *ctx,
-    const struct tpake_element *pk, const uint8_t b[32], const uint8_t z[32])
+    const uint8_t b[32], const uint8_t z[32])
 {
 	lk_transcript_init(tr, "TPAKE-v1/DLEQ/ristretto255-SHA512");
 	lk_transcript_append(
@@ -103,7 +105,6 @@ dleq_statement(struct lk_transcript *tr, const struct tpake_dleq_ctx *ctx,
 	lk_transcript_append_u64(tr, "index", ctx->index);
 	lk_transcript_append(
 	    tr, "commit", ctx->commit_hash, TPAKE_COMMIT_HASH_BYTES);
-	lk_transcript_append(tr, "pk", pk->b, 32);
 	lk_transcript_append(tr, "B", b, 32);
 	lk_transcript_append(tr, "Z", z, 32);
 }
@@ -123,8 +124,8 @@ dleq_challenge(struct tpake_scalar *c, struct lk_transcript *tr,
 int
 tpake_dleq_prove(uint8_t proof[TPAKE_PROOF_BYTES],
     const struct tpake_dleq_ctx *ctx, const struct tpake_scalar *k,
-    const struct tpake_element *pk, const uint8_t blinded[32],
-    const uint8_t evaluated[32], const uint8_t hedge[32])
+    const uint8_t blinded[32], const uint8_t evaluated[32],
+    const uint8_t hedge[32])
 {
 	struct lk_transcript tr, nt;
 	struct tpake_scalar r, c, s;
@@ -132,7 +133,7 @@ tpake_dleq_prove(uint8_t proof[TPAKE_PROOF_BYTES],
 	uint8_t a2[32], d[64];
 	int rv;
 
-	dleq_statement(&tr, ctx, pk, blinded, evaluated);
+	dleq_statement(&tr, ctx, blinded, evaluated);
 	/* Hedged nonce: r = H(statement, k, 32 fresh random bytes), so that
 	 * neither a weak RNG nor a fault alone repeats a nonce. */
 	nt = tr;
@@ -176,7 +177,7 @@ tpake_dleq_verify(const struct tpake_dleq_ctx *ctx,
 	if ((rv = tpake_mul2(a1, &s, NULL, &c, pk->b)) != 0
 	    || (rv = tpake_mul2(a2, &s, blinded, &c, evaluated)) != 0)
 		return TPAKE_EPROOF;
-	dleq_statement(&tr, ctx, pk, blinded, evaluated);
+	dleq_statement(&tr, ctx, blinded, evaluated);
 	dleq_challenge(&c2, &tr, a1, a2);
 	lk_transcript_clear(&tr);
 	return lk_ct_eq(c.b, c2.b, 32) ? 0 : TPAKE_EPROOF;

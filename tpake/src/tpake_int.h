@@ -9,10 +9,10 @@
 #include "tpake.h"
 
 /* Programmer errors: a NULL or impossible argument returns TPAKE_EINVAL. */
-#define ARG_CHECK(cond)                                                    \
-	do {                                                               \
-		if (!(cond))                                               \
-			return TPAKE_EINVAL;                               \
+#define ARG_CHECK(cond)                      \
+	do {                                 \
+		if (!(cond))                 \
+			return TPAKE_EINVAL; \
 	} while (0)
 
 /* A scatter list: hashes over several pieces without concatenating. */
@@ -21,7 +21,8 @@ struct tpake_iov {
 	size_t len;
 };
 
-/* RFC 9497 contextString: "OPRFV1-" || I2OSP(mode, 1) || "-ristretto255-SHA512".
+/* RFC 9497 contextString: "OPRFV1-" || I2OSP(mode, 1) ||
+ * "-ristretto255-SHA512".
  */
 #define TPAKE_CTX_BYTES 28
 void tpake_ctx_string(uint8_t out[TPAKE_CTX_BYTES], enum tpake_oprf_mode mode);
@@ -58,7 +59,8 @@ int tpake_base_mul(struct tpake_element *out, const struct tpake_scalar *s);
 /* out = s * P; TPAKE_EPOINT when P is invalid or the identity (the explicit
  * all-zero check: libsodium 1.0.18 accepts that encoding), TPAKE_ESCALAR
  * when the product is the identity (s = 0). */
-int tpake_mul(uint8_t out[32], const struct tpake_scalar *s, const uint8_t p[32]);
+int tpake_mul(
+    uint8_t out[32], const struct tpake_scalar *s, const uint8_t p[32]);
 /* out = a * P + b * Q with P = G when p is NULL. A zero scalar drops its
  * term (only a forged proof has one; the caller's challenge comparison then
  * fails). Verifier-side: not for secret scalars. */
@@ -86,15 +88,15 @@ struct tpake_dleq_ctx {
 };
 int tpake_dleq_prove(uint8_t proof[TPAKE_PROOF_BYTES],
     const struct tpake_dleq_ctx *ctx, const struct tpake_scalar *k,
-    const struct tpake_element *pk, const uint8_t blinded[32],
-    const uint8_t evaluated[32], const uint8_t hedge[32]);
+    const uint8_t blinded[32], const uint8_t evaluated[32],
+    const uint8_t hedge[32]);
 int tpake_dleq_verify(const struct tpake_dleq_ctx *ctx,
     const struct tpake_element *pk, const uint8_t blinded[32],
     const uint8_t evaluated[32], const uint8_t proof[TPAKE_PROOF_BYTES]);
 
 /* RFC 9807 key-stretching step: rwd = Extract("", y || Stretch(y)). */
-int tpake_ksf_rwd(uint8_t rwd[64], const uint8_t y[64],
-    const struct tpake_ksf *ksf);
+int tpake_ksf_rwd(
+    uint8_t rwd[64], const uint8_t y[64], const struct tpake_ksf *ksf);
 
 /* RFC 9807 pieces shared by the RFC and the threshold paths (opaque.c). */
 
@@ -109,8 +111,8 @@ void tpake_env_ext_init(struct tpake_env_ext *x, uint8_t t, uint8_t n,
 
 /* masking_key: Expand(rwd, "MaskingKey", 64) when n = 1, else
  * Expand(rwd, "MaskingKey" || I2OSP(index, 2), 64). */
-void tpake_masking_key(uint8_t out[64], const uint8_t rwd[64], uint8_t n,
-    uint8_t index);
+void tpake_masking_key(
+    uint8_t out[64], const uint8_t rwd[64], uint8_t n, uint8_t index);
 
 /* Keys that hang off rwd and the envelope nonce. */
 struct tpake_env_keys {
@@ -119,8 +121,8 @@ struct tpake_env_keys {
 	struct tpake_scalar client_sk;
 	struct tpake_element client_pk;
 };
-int tpake_env_keys(struct tpake_env_keys *k, const uint8_t rwd[64],
-    const uint8_t nonce[32]);
+int tpake_env_keys(
+    struct tpake_env_keys *k, const uint8_t rwd[64], const uint8_t nonce[32]);
 void tpake_env_keys_clear(struct tpake_env_keys *k);
 
 /* auth_tag = MAC(auth_key, nonce || pkS || l2(idS) || l2(idC) || ext). */
@@ -135,8 +137,8 @@ void tpake_mask(uint8_t buf[128], const uint8_t masking_key[64],
     const uint8_t masking_nonce[32]);
 
 /* DeriveDiffieHellmanKeyPair(seed). */
-int tpake_dh_keypair(struct tpake_scalar *sk, struct tpake_element *pk,
-    const uint8_t seed[32]);
+int tpake_dh_keypair(
+    struct tpake_scalar *sk, struct tpake_element *pk, const uint8_t seed[32]);
 
 /* 3DH key schedule over the preamble (RFC 9807 section 6.4). */
 struct tpake_ake_keys {
