@@ -369,6 +369,7 @@ struct cons_store;
 struct cons_loaded {
 	struct cons_boot boot;
 	struct cons_entry *ents;
+	uint64_t snap_index; /* state-machine checkpoint index (0: none) */
 	uint8_t *snap;
 	size_t snap_len;
 };
@@ -376,8 +377,9 @@ void cons_loaded_clear(struct cons_loaded *l);
 
 int cons_store_write(struct cons_store *s, const struct cons_persist *p);
 int cons_store_sync(struct cons_store *s);
-/* Stores the state-machine snapshot covering index (term at index) and
- * drops log entries <= index. Durable on return. */
+/* Stores the state-machine snapshot (checkpoint) covering index. The log
+ * is kept whole (phase 1 has no log compaction, docs §8). Durable on
+ * return. */
 int cons_store_put_snapshot(struct cons_store *s, uint64_t index, uint64_t term,
     const uint8_t *snap, size_t len);
 int cons_store_load(struct cons_store *s, struct cons_loaded *out);

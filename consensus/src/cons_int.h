@@ -1,4 +1,4 @@
-/* Internal declarations shared by consensus/src/*.c. */
+/* Internal declarations shared by the consensus/src files. */
 #ifndef CONS_INT_H
 #define CONS_INT_H
 

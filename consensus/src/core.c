@@ -27,12 +27,12 @@ struct lent {
 struct peer {
 	uint64_t next;
 	uint64_t match;
-	int probe;	   /* one APPEND at a time until the match is known */
+	int probe; /* one APPEND at a time until the match is known */
 	uint32_t inflight; /* APPENDs sent and not yet acknowledged */
 	uint64_t infl[64]; /* last index of each, oldest first */
-	int active;	   /* heard from within this check-quorum period */
-	int acked;	   /* acknowledged since the last heartbeat */
-	int recovered;	   /* answered our RECOVER */
+	int active; /* heard from within this check-quorum period */
+	int acked; /* acknowledged since the last heartbeat */
+	int recovered; /* answered our RECOVER */
 };
 
 struct outq {
@@ -172,8 +172,8 @@ static void
 reset_timeout(struct cons_node *n)
 {
 	n->elapsed = 0;
-	n->timeout = n->cfg.election_ticks +
-	    (uint32_t) (cons_rng_next(&n->rng) % n->cfg.election_ticks);
+	n->timeout = n->cfg.election_ticks
+	    + (uint32_t) (cons_rng_next(&n->rng) % n->cfg.election_ticks);
 }
 
 static struct cons_action *
@@ -181,11 +181,13 @@ push_act(struct cons_node *n, uint8_t type)
 {
 	struct cons_action *a;
 
-	if (n->oom ||
-	    grow((void **) &n->acts, &n->acts_cap, n->acts_n + 1,
-		sizeof(*n->acts)) != 0 ||
-	    grow((void **) &n->act_off, &n->act_off_cap, n->acts_n + 1,
-		sizeof(*n->act_off)) != 0) {
+	if (n->oom
+	    || grow((void **) &n->acts, &n->acts_cap, n->acts_n + 1,
+	           sizeof(*n->acts))
+	        != 0
+	    || grow((void **) &n->act_off, &n->act_off_cap, n->acts_n + 1,
+	           sizeof(*n->act_off))
+	        != 0) {
 		n->oom = 1;
 		return NULL;
 	}
@@ -209,7 +211,8 @@ views(struct cons_node *n, uint64_t from, uint64_t to, size_t *count)
 	if (from > to)
 		return 0;
 	if (grow((void **) &n->ev, &n->ev_cap, n->ev_n + (to - from + 1),
-		sizeof(*n->ev)) != 0) {
+	        sizeof(*n->ev))
+	    != 0) {
 		n->oom = 1;
 		return CONS_ENOMEM;
 	}
@@ -234,7 +237,8 @@ bury(struct cons_node *n, uint8_t *p)
 	if (p == NULL)
 		return;
 	if (grow((void **) &n->grave, &n->grave_cap, n->grave_n + 1,
-		sizeof(*n->grave)) != 0) {
+	        sizeof(*n->grave))
+	    != 0) {
 		/* Freeing now is safe only if no view of it exists yet; a
 		 * failed bury means we are out of memory anyway. */
 		n->oom = 1;
@@ -254,8 +258,8 @@ log_append(struct cons_node *n, uint64_t term, uint8_t type,
 	struct lent *l;
 	uint8_t *copy = NULL;
 
-	if (grow((void **) &n->log, &n->log_cap, n->log_n + 1,
-		sizeof(*n->log)) != 0) {
+	if (grow((void **) &n->log, &n->log_cap, n->log_n + 1, sizeof(*n->log))
+	    != 0) {
 		n->oom = 1;
 		return CONS_ENOMEM;
 	}
@@ -298,8 +302,8 @@ log_truncate(struct cons_node *n, uint64_t from)
 /* sending */
 
 static void
-msg_init(const struct cons_node *n, struct cons_msg *m, uint8_t type,
-    uint8_t to)
+msg_init(
+    const struct cons_node *n, struct cons_msg *m, uint8_t type, uint8_t to)
 {
 	memset(m, 0, sizeof(*m));
 	m->type = type;
@@ -325,7 +329,8 @@ send_durable(struct cons_node *n, const struct cons_msg *m)
 	struct outq *q;
 
 	if (grow((void **) &n->outq, &n->outq_cap, n->outq_n + 1,
-		sizeof(*n->outq)) != 0) {
+	        sizeof(*n->outq))
+	    != 0) {
 		n->oom = 1;
 		return;
 	}
@@ -342,24 +347,28 @@ send_append(struct cons_node *n, uint8_t to, int allow_empty)
 	struct cons_action *a;
 	uint64_t prev, last, hi;
 	size_t cnt;
+	int can_send;
 
-	if (p->inflight >= n->cfg.window || (p->probe && p->inflight > 0)) {
-		if (!allow_empty)
-			return;
-	}
 	last = last_index(n);
 	if (p->next <= n->snap_index)
 		p->next = n->snap_index + 1; /* no snapshot transfer: §8 */
-	prev = p->next - 1;
-	hi = prev;
-	if (p->next <= last && p->inflight < n->cfg.window &&
-	    !(p->probe && p->inflight > 0)) {
+	can_send = p->next <= last && p->inflight < n->cfg.window
+	    && !(p->probe && p->inflight > 0);
+	if (!can_send && !allow_empty)
+		return;
+	if (can_send) {
+		prev = p->next - 1;
 		hi = p->next + n->cfg.max_batch - 1;
 		if (hi > last)
 			hi = last;
+	} else {
+		/* Heartbeat. In probe state it re-asks at the probe point;
+		 * while replicating it names the acknowledged match, which
+		 * the follower is known to hold, so in-flight batches do
+		 * not cause spurious rejections. */
+		prev = p->probe ? p->next - 1 : p->match;
+		hi = prev;
 	}
-	if (hi == prev && !allow_empty)
-		return;
 	a = push_act(n, CONS_ACT_SEND);
 	if (a == NULL)
 		return;
@@ -371,23 +380,11 @@ send_append(struct cons_node *n, uint8_t to, int allow_empty)
 		return;
 	a->msg.n_entries = cnt;
 	if (hi > prev) {
-		/* track it in the window; the oldest is forgotten if full */
-		if (p->inflight < 64) {
+		if (p->inflight < 64)
 			p->infl[p->inflight++] = hi;
-		}
 		if (!p->probe)
 			p->next = hi + 1;
 	}
-}
-
-static void
-broadcast_append(struct cons_node *n, int allow_empty)
-{
-	unsigned i;
-
-	for (i = 0; i < n->cfg.n; i++)
-		if (i != n->cfg.id)
-			send_append(n, (uint8_t) i, allow_empty);
 }
 
 /* ------------------------------------------------------------------ */
@@ -409,8 +406,8 @@ become_follower(struct cons_node *n, uint64_t term, uint8_t leader)
 	if (term > n->term) {
 		/* A node that has not finished recovery may have voted in
 		 * this term before it lost its state: its vote is spent. */
-		set_hard(n, term,
-		    n->recovering ? CONS_VOTE_SPENT : CONS_VOTE_NONE);
+		set_hard(
+		    n, term, n->recovering ? CONS_VOTE_SPENT : CONS_VOTE_NONE);
 	}
 	if (n->role != CONS_FOLLOWER || n->leader != leader) {
 		n->catchup_set = 0;
@@ -503,9 +500,9 @@ may_campaign(const struct cons_node *n)
 {
 	if (n->recovering)
 		return 0;
-	if (n->floor_on &&
-	    !log_ge(last_term(n), last_index(n), n->floor_term,
-		n->floor_index))
+	if (n->floor_on
+	    && !log_ge(
+	        last_term(n), last_index(n), n->floor_term, n->floor_index))
 		return 0;
 	return 1;
 }
@@ -553,15 +550,15 @@ leader_fresh(const struct cons_node *n)
 {
 	if (n->role == CONS_LEADER)
 		return 1;
-	return n->leader != CONS_VOTE_NONE &&
-	    n->elapsed < n->cfg.election_ticks;
+	return n->leader != CONS_VOTE_NONE
+	    && n->elapsed < n->cfg.election_ticks;
 }
 
 static void
 apply_ready(struct cons_node *n)
 {
-	uint64_t lim = n->commit < n->durable_match ? n->commit
-						    : n->durable_match;
+	uint64_t lim
+	    = n->commit < n->durable_match ? n->commit : n->durable_match;
 	struct cons_action *a;
 	const struct lent *l;
 
@@ -586,9 +583,9 @@ apply_ready(struct cons_node *n)
 static void
 update_floor(struct cons_node *n)
 {
-	if (n->floor_on &&
-	    log_ge(last_term(n), last_index(n), n->floor_term,
-		n->floor_index))
+	if (n->floor_on
+	    && log_ge(
+	        last_term(n), last_index(n), n->floor_term, n->floor_index))
 		n->floor_on = 0;
 }
 
@@ -618,9 +615,9 @@ finish_recovery(struct cons_node *n)
 	n->recovering = 0;
 	/* Our vote in any term up to M may have been cast and forgotten. */
 	if (n->term < M || n->vote == CONS_VOTE_NONE)
-		set_hard(n, M, n->vote == CONS_VOTE_NONE || n->term < M
-			? CONS_VOTE_SPENT
-			: n->vote);
+		set_hard(n, M,
+		    n->vote == CONS_VOTE_NONE || n->term < M ? CONS_VOTE_SPENT
+		                                             : n->vote);
 	n->rec_term = M;
 	update_floor(n);
 	reset_timeout(n);
@@ -636,8 +633,8 @@ on_recover_resp(struct cons_node *n, const struct cons_msg *m)
 	p->recovered = 1;
 	if (m->term > n->rec_max_term)
 		n->rec_max_term = m->term;
-	if (!n->floor_on ||
-	    log_ge(m->log_term, m->index, n->floor_term, n->floor_index)) {
+	if (!n->floor_on
+	    || log_ge(m->log_term, m->index, n->floor_term, n->floor_index)) {
 		if (m->index > 0) {
 			n->floor_on = 1;
 			n->floor_term = m->log_term;
@@ -739,6 +736,8 @@ on_append_resp(struct cons_node *n, const struct cons_msg *m)
 		maybe_commit(n);
 	} else {
 		uint64_t nx = m->index + 1;
+		if (nx > last_index(n) + 1)
+			nx = last_index(n) + 1;
 		if (nx <= p->match)
 			nx = p->match + 1;
 		if (nx < p->next || p->probe) {
@@ -756,9 +755,9 @@ on_vote(struct cons_node *n, const struct cons_msg *m)
 	struct cons_msg r;
 
 	msg_init(n, &r, CONS_MSG_VOTE_RESP, m->from);
-	if (m->term == n->term && !n->recovering &&
-	    (n->vote == CONS_VOTE_NONE || n->vote == m->from) &&
-	    vote_log_ok(n, m->log_term, m->index)) {
+	if (m->term == n->term && !n->recovering
+	    && (n->vote == CONS_VOTE_NONE || n->vote == m->from)
+	    && vote_log_ok(n, m->log_term, m->index)) {
 		set_hard(n, n->term, m->from);
 		reset_timeout(n);
 		r.ok = 1;
@@ -772,8 +771,8 @@ on_prevote(struct cons_node *n, const struct cons_msg *m)
 	struct cons_msg r;
 
 	msg_init(n, &r, CONS_MSG_PREVOTE_RESP, m->from);
-	if (m->term > n->term && !n->recovering && !leader_fresh(n) &&
-	    vote_log_ok(n, m->log_term, m->index)) {
+	if (m->term > n->term && !n->recovering && !leader_fresh(n)
+	    && vote_log_ok(n, m->log_term, m->index)) {
 		r.term = m->term;
 		r.ok = 1;
 	}
@@ -791,8 +790,8 @@ on_propose_fwd(struct cons_node *n, const struct cons_msg *m)
 		return;
 	for (k = 0; k < m->n_entries; k++) {
 		const struct cons_entry *e = &m->entries[k];
-		if (e->type != CONS_ENTRY_CMD || e->len == 0 ||
-		    e->len > CONS_ENTRY_MAX)
+		if (e->type != CONS_ENTRY_CMD || e->len == 0
+		    || e->len > CONS_ENTRY_MAX)
 			continue;
 		if (log_append(n, n->term, CONS_ENTRY_CMD, e->data, e->len))
 			return;
@@ -825,8 +824,8 @@ on_msg(struct cons_node *n, const struct cons_msg *m)
 		return;
 	case CONS_MSG_PREVOTE_RESP:
 		if (m->ok) {
-			if (n->role == CONS_PRECANDIDATE &&
-			    m->term == n->term + 1) {
+			if (n->role == CONS_PRECANDIDATE
+			    && m->term == n->term + 1) {
 				n->granted |= 1u << m->from;
 				if (popcount(n->granted) >= majority(n))
 					campaign(n);
@@ -951,12 +950,13 @@ on_propose(struct cons_node *n, const struct cons_event *ev)
 	if (n->recovering || n->floor_on)
 		return CONS_ENOTREADY;
 	if (n->role == CONS_LEADER) {
-		if (last_index(n) - n->commit + ev->n_cmds >
-		    n->cfg.max_uncommitted)
+		if (last_index(n) - n->commit + ev->n_cmds
+		    > n->cfg.max_uncommitted)
 			return CONS_EBUSY;
 		for (k = 0; k < ev->n_cmds; k++)
 			if (log_append(n, n->term, CONS_ENTRY_CMD, ev->cmds[k],
-				(uint32_t) ev->cmd_lens[k]) != 0)
+			        (uint32_t) ev->cmd_lens[k])
+			    != 0)
 				return CONS_ENOMEM;
 		return 0;
 	}
@@ -966,7 +966,8 @@ on_propose(struct cons_node *n, const struct cons_event *ev)
 	if (ev->n_cmds > CONS_MSG_ENTRIES)
 		return CONS_ETOOBIG;
 	if (grow((void **) &n->ev, &n->ev_cap, n->ev_n + ev->n_cmds,
-		sizeof(*n->ev)) != 0)
+	        sizeof(*n->ev))
+	    != 0)
 		return CONS_ENOMEM;
 	tmp = &n->ev[n->ev_n];
 	for (k = 0; k < ev->n_cmds; k++) {
@@ -1059,7 +1060,8 @@ finish_step(struct cons_node *n)
 			views(n, n->dirty_from, last_index(n), &cnt);
 		a->persist.n_entries = cnt;
 		if (grow((void **) &n->pend, &n->pend_cap, n->pend_n + 1,
-			sizeof(*n->pend)) != 0) {
+		        sizeof(*n->pend))
+		    != 0) {
 			n->oom = 1;
 			return;
 		}
@@ -1113,21 +1115,21 @@ cons_node_new(struct cons_node **out, const struct cons_config *cfg,
 	CONS_ARG_CHECK(cfg->id < cfg->n);
 	CONS_ARG_CHECK(cfg->heartbeat_ticks >= 1);
 	CONS_ARG_CHECK(cfg->election_ticks > cfg->heartbeat_ticks);
-	CONS_ARG_CHECK(cfg->max_batch >= 1 &&
-	    cfg->max_batch <= CONS_MSG_ENTRIES);
+	CONS_ARG_CHECK(
+	    cfg->max_batch >= 1 && cfg->max_batch <= CONS_MSG_ENTRIES);
 	CONS_ARG_CHECK(cfg->window >= 1 && cfg->window <= 64);
 	CONS_ARG_CHECK(cfg->max_uncommitted >= 1);
 	CONS_ARG_CHECK(boot->n_entries == 0 || boot->entries != NULL);
-	CONS_ARG_CHECK(boot->vote < cfg->n || boot->vote == CONS_VOTE_NONE ||
-	    boot->vote == CONS_VOTE_SPENT);
-	CONS_ARG_CHECK(applied >= boot->snap_index &&
-	    applied <= boot->snap_index + boot->n_entries);
+	CONS_ARG_CHECK(boot->vote < cfg->n || boot->vote == CONS_VOTE_NONE
+	    || boot->vote == CONS_VOTE_SPENT);
+	CONS_ARG_CHECK(applied >= boot->snap_index
+	    && applied <= boot->snap_index + boot->n_entries);
 	for (k = 0; k < boot->n_entries; k++) {
 		const struct cons_entry *e = &boot->entries[k];
 		CONS_ARG_CHECK(e->index == boot->snap_index + 1 + k);
 		CONS_ARG_CHECK(e->term <= boot->term);
 		CONS_ARG_CHECK(k == 0 ? e->term >= boot->snap_term
-				      : e->term >= boot->entries[k - 1].term);
+		                      : e->term >= boot->entries[k - 1].term);
 		CONS_ARG_CHECK(e->len <= CONS_ENTRY_MAX);
 	}
 
@@ -1183,8 +1185,8 @@ cons_node_free(struct cons_node *n)
 }
 
 int
-cons_node_step(struct cons_node *n, struct cons_actions *acts,
-    const struct cons_event *ev)
+cons_node_step(
+    struct cons_node *n, struct cons_actions *acts, const struct cons_event *ev)
 {
 	size_t k;
 	int rc = 0;
@@ -1247,8 +1249,8 @@ cons_node_status(const struct cons_node *n, struct cons_status *st)
 	else if (n->role == CONS_LEADER)
 		st->serving = n->commit >= n->noop_index;
 	else
-		st->serving = n->leader != CONS_VOTE_NONE && n->catchup_set &&
-		    n->applied >= n->catchup_target;
+		st->serving = n->leader != CONS_VOTE_NONE && n->catchup_set
+		    && n->applied >= n->catchup_target;
 }
 
 uint64_t
@@ -1258,8 +1260,7 @@ cons_node_term_at(const struct cons_node *n, uint64_t index)
 }
 
 int
-cons_node_entry(const struct cons_node *n, struct cons_entry *e,
-    uint64_t index)
+cons_node_entry(const struct cons_node *n, struct cons_entry *e, uint64_t index)
 {
 	const struct lent *l;
 
