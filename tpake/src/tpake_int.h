@@ -65,7 +65,7 @@ int tpake_mul(
  * term (only a forged proof has one; the caller's challenge comparison then
  * fails). Verifier-side: not for secret scalars. */
 int tpake_mul2(uint8_t out[32], const struct tpake_scalar *a, const uint8_t *p,
-    const struct tpake_scalar *b, const uint8_t q[32]);
+    const struct tpake_scalar *b, const uint8_t *q);
 /* out = p + q (either may not be the identity). */
 int tpake_add(uint8_t out[32], const uint8_t p[32], const uint8_t q[32]);
 
