@@ -168,6 +168,66 @@ async function theirClientOurServer(d, ids) {
   check(!unkFin.ok && unkFin.code === 304, `S->C ${tag}: our server rejects a KE3 for an unknown user`);
 }
 
+// The driver's threshold path (no serenity peer exists for it): deal,
+// accept, log in with the last t servers in reverse order, and check that a
+// tampered proof is blamed by index through the JSON blame list.
+async function driverThreshold(d, t, n) {
+  const tag = `driver ${t}-of-${n}`;
+  const idKsf = { alg: "identity" };
+  const keys = [];
+  for (let i = 0; i < n; i++) keys.push(await d.ok("server.key_generate"));
+  const uid = b64("alice");
+  const deal = await d.ok("client.register_deal", {
+    password: b64(PASSWORD), t, n, ksf: idKsf,
+    server_pks: keys.map((k) => k.pk),
+    server_ids: keys.map((_, i) => (i === 0 ? b64("first-server") : null)),
+  });
+  const users = [];
+  for (let i = 0; i < n; i++) {
+    const acc = await d.ok("server.register_accept", { upload: deal.uploads[i], index: i + 1, t, n });
+    check(acc.commit_hash === deal.commit_hash, `${tag}: server ${i + 1} accepts its share`);
+    users.push(acc.user);
+  }
+  async function login(tamper) {
+    const ls = await d.ok("client.login_start", { password: b64(PASSWORD) });
+    const replies = [], states = [];
+    for (let i = n; i > n - t; i--) {
+      const sv = await d.ok("server.login_start", {
+        server_sk: keys[i - 1].sk, server_pk: keys[i - 1].pk, user: users[i - 1],
+        user_id: uid, ke1: ls.ke1, server_id: i === 1 ? b64("first-server") : undefined,
+      });
+      states.push(sv.state);
+      replies.push({ index: i, ke2: sv.ke2, ext: sv.ext, server_id: i === 1 ? b64("first-server") : undefined });
+    }
+    if (tamper) {
+      const ext = Buffer.from(replies[0].ext, "base64url");
+      ext[40] ^= 1;
+      replies[0].ext = b64(ext);
+    }
+    const fin = await d.call("client.login_finish", {
+      state: ls.state, t, n, user_id: uid, ksf: idKsf, replies,
+    });
+    return { ls, fin, states, replies };
+  }
+  const good = await login(false);
+  check(good.fin.ok && good.fin.result.servers.length === t, `${tag}: login gives ${t} session keys`);
+  if (good.fin.ok) {
+    check(good.fin.result.export_key === deal.export_key, `${tag}: export key equals registration's`);
+    let same = true;
+    for (let k = 0; k < t; k++) {
+      const s = await d.ok("server.login_finish", { state: good.states[k], ke3: good.fin.result.servers[k].ke3 });
+      same = same && s.session_key === good.fin.result.servers[k].session_key;
+    }
+    check(same, `${tag}: every server's session key matches the client's`);
+  }
+  const bad = await login(true);
+  check(!bad.fin.ok && bad.fin.code === 307 && bad.fin.blame.length === 1 &&
+    bad.fin.blame[0].index === n && bad.fin.blame[0].reason === 305,
+    `${tag}: a bad proof is blamed on server ${n}`);
+  await d.call("state.free", { state: bad.ls.state });
+  for (const st of bad.states) await d.call("state.free", { state: st });
+}
+
 await opaque.ready;
 const d = new Driver(driverPath);
 const t0 = Date.now();
@@ -176,6 +236,8 @@ try {
     await ourClientTheirServer(d, ids);
     await theirClientOurServer(d, ids);
   }
+  await driverThreshold(d, 2, 3);
+  await driverThreshold(d, 3, 5);
 } catch (e) {
   failures++;
   console.log(`FAIL exception: ${e.stack || e}`);
