@@ -198,6 +198,7 @@ tpake_mul(uint8_t out[32], const struct tpake_scalar *s, const uint8_t p[32])
 	if (crypto_scalarmult_ristretto255(tmp, s->b, p) != 0) {
 		if (!crypto_core_ristretto255_is_valid_point(p))
 			goto bad_point;
+		lk_wipe(tmp, sizeof(tmp));
 		memset(out, 0, 32);
 		return TPAKE_ESCALAR;
 	}
@@ -205,6 +206,7 @@ tpake_mul(uint8_t out[32], const struct tpake_scalar *s, const uint8_t p[32])
 	lk_wipe(tmp, sizeof(tmp));
 	return 0;
 bad_point:
+	lk_wipe(tmp, sizeof(tmp));
 	memset(out, 0, 32);
 	return TPAKE_EPOINT;
 }

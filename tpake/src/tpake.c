@@ -842,7 +842,9 @@ combine(uint8_t z[32], struct tpake_blame *blame,
 	if (blame->count > 0)
 		return TPAKE_EPEER;
 
-	/* Lagrange interpolation at 0 over the first t answers. */
+	/* Lagrange interpolation at 0 over the first t answers (every
+	 * partial was validated above, so no step can fail). */
+	rv = 0;
 	for (k = 0; k < p->t; k++)
 		set[k] = rep[k].index;
 	for (k = 0; k < p->t; k++) {
@@ -850,15 +852,16 @@ combine(uint8_t z[32], struct tpake_blame *blame,
 			memcpy(term, rep[k].ke2, 32);
 		} else {
 			tpake_lagrange(&lambda, set[k], set, p->t);
-			if ((rv = tpake_mul(term, &lambda, rep[k].ke2)) != 0)
-				return TPAKE_EQUORUM;
+			if (tpake_mul(term, &lambda, rep[k].ke2) != 0)
+				rv = TPAKE_EQUORUM;
 		}
 		if (k == 0)
 			memcpy(z, term, 32);
 		else if (tpake_add(z, z, term) != 0)
-			return TPAKE_EQUORUM;
+			rv = TPAKE_EQUORUM;
 	}
-	return 0;
+	lk_wipe(term, sizeof(term));
+	return rv;
 }
 
 int
