@@ -61,6 +61,7 @@ real_vector(size_t which)
 	ctxlen = tt_hexv(ctx, sizeof(ctx), cfg, "Context");
 	idc = opt_bytes(in, "client_identity", idc_buf, sizeof(idc_buf));
 	ids = opt_bytes(in, "server_identity", ids_buf, sizeof(ids_buf));
+	memset(&key, 0, sizeof(key));
 	tt_hex(key.sk.b, 32, in, "server_private_key");
 	tt_hex(key.pk.b, 32, in, "server_public_key");
 	ck_assert_int_eq(tpake_server_key_check(&key), 0);
@@ -185,6 +186,7 @@ START_TEST(rfc9807_fake_vector_1)
 	tt_hex(oprf_seed, 64, in, "oprf_seed");
 	credlen = tt_hexv(cred, sizeof(cred), in, "credential_identifier");
 	ctxlen = tt_hexv(ctx, sizeof(ctx), cfg, "Context");
+	memset(&key, 0, sizeof(key));
 	tt_hex(key.sk.b, 32, in, "server_private_key");
 	tt_hex(key.pk.b, 32, in, "server_public_key");
 	ck_assert_int_eq(tpake_server_key_check(&key), 0);

@@ -139,12 +139,16 @@ int tpake_oprf_blind(struct tpake_scalar *blind, struct tpake_element *blinded,
     const struct tpake_scalar *fixed_blind);
 
 /* Evaluate: evaluated = sk * blinded.
- * Returns: 0, TPAKE_ESCALAR (sk zero/non-canonical), TPAKE_EPOINT. */
+ * Returns: 0, TPAKE_ESCALAR (sk zero/non-canonical), TPAKE_EPOINT.
+ * Out:  evaluated.
+ * In:   sk (secret), blinded (validated: canonical, not the identity). */
 int tpake_oprf_evaluate(struct tpake_element *evaluated,
     const struct tpake_scalar *sk, const struct tpake_element *blinded);
 
 /* Finalize: SHA512(l2(input) || l2(r^-1 * evaluated) || "Finalize").
- * Returns: 0, TPAKE_ESCALAR, TPAKE_EPOINT, TPAKE_ETOOBIG. */
+ * Returns: 0, TPAKE_ESCALAR, TPAKE_EPOINT, TPAKE_ETOOBIG.
+ * Out:  out (64-byte OPRF output, secret).
+ * In:   input/inputlen, blind (from tpake_oprf_blind), evaluated. */
 int tpake_oprf_finalize(uint8_t out[static TPAKE_OPRF_OUTPUT_BYTES],
     const uint8_t *input, size_t inputlen, const struct tpake_scalar *blind,
     const struct tpake_element *evaluated);
@@ -159,8 +163,10 @@ int tpake_voprf_prove(uint8_t proof[static TPAKE_PROOF_BYTES],
     const struct tpake_element *blinded, const struct tpake_element *evaluated,
     size_t m, const struct tpake_scalar *fixed_r);
 
-/* RFC 9497 VerifyProof. Returns 0 when valid, TPAKE_EPROOF otherwise
- * (TPAKE_EPOINT/TPAKE_ESCALAR for malformed inputs). */
+/* RFC 9497 VerifyProof (variable time: public inputs only).
+ * Returns: 0 when valid, TPAKE_EPROOF otherwise, TPAKE_EPOINT or
+ *          TPAKE_ESCALAR for malformed inputs, TPAKE_EINVAL (m == 0).
+ * In:   pk, blinded[m], evaluated[m], proof (c || s). */
 int tpake_voprf_verify(const struct tpake_element *pk,
     const struct tpake_element *blinded, const struct tpake_element *evaluated,
     size_t m, const uint8_t proof[static TPAKE_PROOF_BYTES]);
@@ -199,12 +205,16 @@ struct tpake_server_key {
 
 /* Generates a random AKE key pair, or derives it from seed (RFC 9807
  * DeriveDiffieHellmanKeyPair) when seed != NULL.
- * Returns: 0, TPAKE_EDERIVE. */
+ * Returns: 0, TPAKE_EDERIVE.
+ * Out:  key (wipe with lk_wipe when done).
+ * In:   seed (32 bytes) or NULL. */
 int tpake_server_key_generate(
     struct tpake_server_key *key, const uint8_t *seed /* 32 or NULL */);
 
 /* Checks that key->pk == key->sk * G and sk is canonical and non-zero
- * (use after loading a key). Returns 0, TPAKE_ESCALAR, TPAKE_EPOINT. */
+ * (use after loading a key).
+ * Returns: 0, TPAKE_ESCALAR, TPAKE_EPOINT.
+ * In:   key. */
 int tpake_server_key_check(const struct tpake_server_key *key);
 
 /* What server `index` stores per user. For n = 1 (RFC mode) `share` is the
@@ -221,14 +231,18 @@ struct tpake_user {
 
 /* RFC 9807 per-user OPRF key: DeriveKeyPair(Expand(oprf_seed,
  * user_id || "OprfKey", 32), "OPAQUE-DeriveKeyPair").sk.
- * Returns: 0, TPAKE_ETOOBIG, TPAKE_EDERIVE. */
+ * Returns: 0, TPAKE_ETOOBIG, TPAKE_EDERIVE.
+ * Out:  oprf_key (secret).
+ * In:   oprf_seed (the server's secret), user_id (credential identifier). */
 int tpake_oprf_key_from_seed(struct tpake_scalar *oprf_key,
     const uint8_t oprf_seed[static TPAKE_OPRF_SEED_BYTES],
     struct tpake_bytes user_id);
 
 /* Builds an RFC-mode (t = n = 1) user from its OPRF key and the record the
  * client uploaded (RFC RegistrationRecord). Validates pkC.
- * Returns: 0, TPAKE_EPOINT, TPAKE_ESCALAR. */
+ * Returns: 0, TPAKE_EPOINT, TPAKE_ESCALAR.
+ * Out:  user (to store; secret: holds the OPRF key).
+ * In:   oprf_key, record (192 bytes). */
 int tpake_user_from_record(struct tpake_user *user,
     const struct tpake_scalar *oprf_key,
     const uint8_t record[static TPAKE_RECORD_BYTES]);
@@ -249,10 +263,13 @@ int tpake_user_fake(struct tpake_user *user,
     const uint8_t seed[static TPAKE_OPRF_SEED_BYTES],
     struct tpake_bytes user_id, uint8_t index, uint8_t t, uint8_t n);
 
-/* Strict codec for the stored user: TPAKE_USER_BYTES(t) bytes.
- * encode: *outlen is the capacity in, the size written out.
+/* Strict codec for the stored user: TPAKE_USER_BYTES(t) bytes, "TPS1" ||
+ * t || n || index || share || C_0..C_{t-1} || record.
  * Returns: 0, TPAKE_ETOOBIG (encode), TPAKE_EDECODE, TPAKE_EPOINT,
- *          TPAKE_ESCALAR (decode: every element and scalar validated). */
+ *          TPAKE_ESCALAR (decode: every element and scalar validated).
+ * encode Out: out/outlen (capacity in, size written out).  In: user.
+ * decode Out: user (untouched on failure).  In: in/len (exact length, no
+ *        trailing bytes). */
 int tpake_user_encode(
     uint8_t *out, size_t *outlen, const struct tpake_user *user);
 int tpake_user_decode(struct tpake_user *user, const uint8_t *in, size_t len);
@@ -262,7 +279,9 @@ void tpake_user_clear(struct tpake_user *user);
 
 /* Hash of a commitment vector, which every server of a user stores and the
  * servers agree on through consensus:
- * transcript "TPAKE-v1/commit" over t, n and C_0..C_{t-1}. */
+ * transcript "TPAKE-v1/commit/ristretto255" over t, n and C_0..C_{t-1}.
+ * Out:  out (64 bytes).
+ * In:   commit[t], t, n. */
 void tpake_commit_hash(uint8_t out[static TPAKE_COMMIT_HASH_BYTES],
     const struct tpake_element *commit, uint8_t t, uint8_t n);
 
@@ -286,7 +305,9 @@ int tpake_client_register_start(struct tpake_client_reg *st,
     size_t pwlen, const struct tpake_scalar *fixed_blind);
 
 /* CreateRegistrationResponse: evaluated || pkS.
- * Returns: 0, TPAKE_EPOINT (request invalid or identity), TPAKE_ESCALAR. */
+ * Returns: 0, TPAKE_EPOINT (request invalid or identity), TPAKE_ESCALAR.
+ * Out:  response (64 bytes).
+ * In:   oprf_key (tpake_oprf_key_from_seed), server_pk, request. */
 int tpake_server_register_respond(
     uint8_t response[static TPAKE_REG_RESPONSE_BYTES],
     const struct tpake_scalar *oprf_key, const struct tpake_element *server_pk,
@@ -367,7 +388,9 @@ int tpake_server_password_change(struct tpake_user *user, uint8_t *commit_hash,
 
 /* attempt_id = H(user, KE1): transcript "TPAKE-v1/attempt" over user_id and
  * KE1, truncated to 32 bytes. Servers count guesses per attempt_id; the
- * threshold DLEQ proofs are bound to it. */
+ * threshold DLEQ proofs are bound to it.
+ * Out:  out (32 bytes).
+ * In:   user_id (credential identifier), ke1. */
 void tpake_attempt_id(uint8_t out[static TPAKE_ATTEMPT_ID_BYTES],
     struct tpake_bytes user_id, const uint8_t ke1[static TPAKE_KE1_BYTES]);
 
@@ -436,7 +459,9 @@ int tpake_server_login_start(struct tpake_server_login *st,
 /* Checks KE3 in constant time. Consumes st whatever the outcome (one KE3
  * per KE2).
  * Returns: 0, TPAKE_ESTATE, TPAKE_EAUTH.
- * Out:  session_key (zeroed on failure). */
+ * Args: st (started by tpake_server_login_start; wiped on return).
+ * Out:  session_key (zeroed on failure).
+ * In:   ke3. */
 int tpake_server_login_finish(struct tpake_server_login *st,
     uint8_t session_key[static TPAKE_SESSION_KEY_BYTES],
     const uint8_t ke3[static TPAKE_KE3_BYTES]);
