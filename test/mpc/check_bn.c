@@ -1,0 +1,279 @@
+/* Big-integer layer: sampling ranges, wire form, constant-time limb
+ * helpers and the exponentiation engine against plain GMP. */
+#include <string.h>
+
+#include <check.h>
+
+#include "../../mpc/src/mpc_int.h"
+#include "mpc_test.h"
+
+Suite *bn_suite(void);
+
+START_TEST(sampling_ranges)
+{
+	mpz_t r, n, m, b, g;
+	int i, seen_neg = 0, seen_pos = 0;
+
+	mpz_inits(r, n, m, b, g, NULL);
+	mpz_set_ui(n, 1000003);
+	mpz_mul_ui(n, n, 999983); /* composite */
+	for (i = 0; i < 2000; i++) {
+		ck_assert_int_eq(mpc_bn_random_below(r, n), 0);
+		ck_assert(mpz_sgn(r) >= 0 && mpz_cmp(r, n) < 0);
+		ck_assert_int_eq(mpc_bn_random_unit(r, n), 0);
+		mpz_gcd(g, r, n);
+		ck_assert(mpz_cmp_ui(g, 1) == 0 && mpz_sgn(r) > 0);
+		ck_assert_int_eq(mpc_bn_random_pm(r, 10, NULL), 0);
+		ck_assert(mpc_bn_in_pm_var(r, 10, NULL));
+		seen_neg |= mpz_sgn(r) < 0;
+		seen_pos |= mpz_sgn(r) > 0;
+		mpz_set_ui(m, 12345);
+		ck_assert_int_eq(mpc_bn_random_pm(r, 20, m), 0);
+		ck_assert(mpc_bn_in_pm_var(r, 20, m));
+		mpc_bn_random_bits(r, 77);
+		ck_assert(mpz_sizeinbase(r, 2) <= 77);
+	}
+	ck_assert(seen_neg && seen_pos);
+	/* the bound is inclusive and exact */
+	mpz_set_ui(b, 1024);
+	ck_assert(mpc_bn_in_pm_var(b, 10, NULL));
+	mpz_neg(b, b);
+	ck_assert(mpc_bn_in_pm_var(b, 10, NULL));
+	mpz_sub_ui(b, b, 1);
+	ck_assert(!mpc_bn_in_pm_var(b, 10, NULL));
+	ck_assert(!mpc_bn_is_unit_var(n, n));
+	mpz_set_ui(r, 0);
+	ck_assert(!mpc_bn_is_unit_var(r, n));
+	mpz_set_ui(r, 1000003);
+	ck_assert(!mpc_bn_is_unit_var(r, n));
+	mpz_clears(r, n, m, b, g, NULL);
+}
+END_TEST
+
+START_TEST(wire_form)
+{
+	uint8_t buf[256];
+	struct proto_wbuf w;
+	struct proto_rbuf r;
+	mpz_t a, b;
+	size_t len;
+
+	mpz_inits(a, b, NULL);
+	proto_wbuf_init(&w, buf, sizeof(buf));
+	mpz_set_str(a, "-123456789abcdef0123", 16);
+	mpc_bn_put_signed(&w, a);
+	mpz_set_ui(a, 0);
+	mpc_bn_put_signed(&w, a);
+	mpz_set_str(a, "ffff", 16);
+	mpc_bn_put(&w, a);
+	ck_assert_int_eq(proto_wbuf_finish(&w, &len), 0);
+	proto_rbuf_init(&r, buf, len);
+	ck_assert_int_eq(mpc_bn_get_signed(&r, b, 100), 0);
+	mpz_set_str(a, "-123456789abcdef0123", 16);
+	ck_assert(mpz_cmp(a, b) == 0);
+	ck_assert_int_eq(mpc_bn_get_signed(&r, b, 100), 0);
+	ck_assert(mpz_sgn(b) == 0);
+	/* 16 bits allowed but 15 not: cursor unchanged, output zero */
+	{
+		struct proto_rbuf save = r;
+		ck_assert_int_eq(mpc_bn_get(&r, b, 15, 0), MPC_ERANGE);
+		ck_assert(mpz_sgn(b) == 0);
+		ck_assert(r.p == save.p && r.len == save.len);
+	}
+	ck_assert_int_eq(mpc_bn_get(&r, b, 16, 0), 0);
+	ck_assert_int_eq(mpz_get_ui(b), 0xffff);
+	ck_assert_int_eq(proto_rbuf_done(&r), 0);
+	/* "-0" and a sign byte of 2 are not canonical */
+	{
+		const uint8_t negzero[] = { 1, 0, 0 }, two[] = { 2, 0, 1, 5 };
+		const uint8_t lead0[] = { 0, 0, 2, 0, 5 };
+		proto_rbuf_init(&r, negzero, sizeof(negzero));
+		ck_assert_int_eq(mpc_bn_get_signed(&r, b, 64), MPC_EDECODE);
+		ck_assert_uint_eq(r.len, sizeof(negzero));
+		proto_rbuf_init(&r, two, sizeof(two));
+		ck_assert_int_eq(mpc_bn_get_signed(&r, b, 64), MPC_EDECODE);
+		proto_rbuf_init(&r, lead0, sizeof(lead0));
+		ck_assert_int_eq(mpc_bn_get_signed(&r, b, 64), PROTO_ENONCANON);
+	}
+	mpz_clears(a, b, NULL);
+}
+END_TEST
+
+START_TEST(ct_fma_matches_gmp)
+{
+	mpz_t a, b, c, z, ref;
+	int i;
+
+	mpz_inits(a, b, c, z, ref, NULL);
+	for (i = 0; i < 3000; i++) {
+		size_t ab = (size_t) (i % 700), bb = (size_t) ((i * 7) % 300),
+		       cb = (size_t) ((i * 13) % 500);
+		mpc_bn_random_bits(a, ab);
+		mpc_bn_random_bits(b, bb);
+		mpc_bn_random_bits(c, cb);
+		if (i & 1)
+			mpz_neg(a, a);
+		if (i & 2)
+			mpz_neg(b, b);
+		if (i & 4)
+			mpz_neg(c, c);
+		mpz_mul(ref, b, c);
+		mpz_add(ref, ref, a);
+		ck_assert_int_eq(ct_fma(z, a, b, c, 1000, i & 8), 0);
+		ck_assert(mpz_cmp(z, ref) == 0);
+		if (mpz_sgn(b) >= 0) {
+			ck_assert_int_eq(ct_lincomb(z, a, b, c, 1000), 0);
+			ck_assert(mpz_cmp(z, ref) == 0);
+		}
+	}
+	/* too large for the declared width */
+	mpc_bn_random_bits(a, 2000);
+	ck_assert_int_eq(ct_fma(z, a, b, c, 1000, 1), MPC_ERANGE);
+	mpz_clears(a, b, c, z, ref, NULL);
+}
+END_TEST
+
+START_TEST(ct_mod_and_center)
+{
+	mpz_t n, h, m, r, ref;
+	int i;
+
+	mpz_inits(n, h, m, r, ref, NULL);
+	mpc_bn_random_bits(n, 3072);
+	mpz_setbit(n, 3071);
+	mpz_setbit(n, 0);
+	mpz_fdiv_q_2exp(h, n, 1);
+	for (i = 0; i < 500; i++) {
+		mpc_bn_random_below(m, n);
+		if (i & 1)
+			mpz_neg(m, m);
+		if (i % 5 == 0)
+			mpc_bn_random_bits(m, (size_t) i);
+		ck_assert_int_eq(ct_mod_signed(r, m, n), 0);
+		mpz_mod(ref, m, n);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		/* center: (-N/2, N/2] */
+		ck_assert_int_eq(ct_center(r, ref, n, h), 0);
+		if (mpz_cmp(ref, h) > 0)
+			mpz_sub(ref, ref, n);
+		ck_assert(mpz_cmp(r, ref) == 0);
+	}
+	mpz_set(m, h);
+	ck_assert_int_eq(ct_center(r, m, n, h), 0);
+	ck_assert(mpz_cmp(r, h) == 0);
+	mpz_add_ui(m, h, 1);
+	ck_assert_int_eq(ct_center(r, m, n, h), 0);
+	ck_assert(mpz_sgn(r) < 0);
+	ck_assert_int_eq(ct_mod_signed(r, n, n), MPC_ERANGE);
+	mpz_clears(n, h, m, r, ref, NULL);
+}
+END_TEST
+
+START_TEST(engine_matches_gmp)
+{
+	struct mx x;
+	mpz_t m, b, bi, e, e2, b2, r, ref, t;
+	int i;
+
+	mpz_inits(m, b, bi, e, e2, b2, r, ref, t, NULL);
+	mpc_bn_random_bits(m, 1024);
+	mpz_setbit(m, 1023);
+	mpz_setbit(m, 0);
+	ck_assert_int_eq(mx_init(&x, m), 0);
+	for (i = 0; i < 100; i++) {
+		mpc_bn_random_unit(b, m);
+		mpz_invert(bi, b, m);
+		mpc_bn_random_bits(e, (size_t) (i * 13));
+		mpz_powm(ref, b, e, m);
+		ck_assert_int_eq(mx_powm_sec(&x, r, b, e), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		ck_assert_int_eq(mx_powm_var(&x, r, b, e), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		ck_assert_int_eq(mx_powm_sec_signed(&x, r, b, bi, e), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		mpz_neg(t, e);
+		mpz_powm(ref, bi, e, m);
+		ck_assert_int_eq(mx_powm_sec_signed(&x, r, b, bi, t), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		ck_assert_int_eq(mx_powm_var(&x, r, b, t), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		/* simultaneous: b^e * b2^(-e2) */
+		mpc_bn_random_unit(b2, m);
+		mpc_bn_random_bits(e2, 300);
+		mpz_neg(t, e2);
+		mpz_powm(ref, b, e, m);
+		mpz_powm(r, b2, t, m);
+		mpz_mul(ref, ref, r);
+		mpz_mod(ref, ref, m);
+		ck_assert_int_eq(mx_powm2_var(&x, r, b, e, b2, t), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		mpz_mul(ref, b, b2);
+		mpz_mod(ref, ref, m);
+		ck_assert_int_eq(mx_mulmod(&x, r, b, b2), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+	}
+	mx_clear(&x);
+	mpz_clears(m, b, bi, e, e2, b2, r, ref, t, NULL);
+}
+END_TEST
+
+START_TEST(fixed_base_table)
+{
+	struct mx x;
+	struct fbt t;
+	BN_CTX *c = BN_CTX_new();
+	BIGNUM *br = BN_new();
+	mpz_t m, g, e, r, ref;
+	int i;
+
+	mpz_inits(m, g, e, r, ref, NULL);
+	mpc_bn_random_bits(m, 1536);
+	mpz_setbit(m, 1535);
+	mpz_setbit(m, 0);
+	mpc_bn_random_unit(g, m);
+	ck_assert_int_eq(mx_init(&x, m), 0);
+	ck_assert_int_eq(fbt_build(&t, &x, g, 700, 4), 0);
+	for (i = 0; i < 300; i++) {
+		/* every size up to the bound, both signs, and the bound */
+		mpc_bn_random_bits(e, (size_t) (i * 7 % 701));
+		if (i == 1)
+			mpz_set_ui(e, 0);
+		if (i == 2) {
+			mpz_set_ui(e, 1);
+			mpz_mul_2exp(e, e, 700);
+			mpz_sub_ui(e, e, 1);
+		}
+		if (i & 1)
+			mpz_neg(e, e);
+		mpz_powm(ref, g, e, m);
+		ck_assert_int_eq(fbt_pow(&t, br, e, c), 0);
+		ck_assert(BN_from_montgomery(br, br, x.mont, c));
+		ck_assert_int_eq(mpz_set_bn(r, br), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+	}
+	mpz_set_ui(e, 1);
+	mpz_mul_2exp(e, e, 700);
+	ck_assert_int_eq(fbt_pow(&t, br, e, c), MPC_ERANGE);
+	fbt_clear(&t);
+	mx_clear(&x);
+	BN_free(br);
+	BN_CTX_free(c);
+	mpz_clears(m, g, e, r, ref, NULL);
+}
+END_TEST
+
+Suite *
+bn_suite(void)
+{
+	Suite *s = suite_create("bn");
+	TCase *tc = tcase_create("bn");
+
+	tcase_add_test(tc, sampling_ranges);
+	tcase_add_test(tc, wire_form);
+	tcase_add_test(tc, ct_fma_matches_gmp);
+	tcase_add_test(tc, ct_mod_and_center);
+	tcase_add_test(tc, engine_matches_gmp);
+	tcase_add_test(tc, fixed_base_table);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,39 @@
+/* Check runner for mpc/. */
+#include <stdlib.h>
+
+#include <check.h>
+
+#include "lk_common.h"
+#include "mpc.h"
+
+Suite *group_suite(void);
+Suite *bn_suite(void);
+Suite *prime_suite(void);
+Suite *paillier_suite(void);
+Suite *rped_suite(void);
+Suite *zk_suite(void);
+Suite *zk_aux_suite(void);
+Suite *codec_suite(void);
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (lk_init() != 0)
+		return EXIT_FAILURE;
+	mpc_init();
+	sr = srunner_create(group_suite());
+	srunner_add_suite(sr, bn_suite());
+	srunner_add_suite(sr, prime_suite());
+	srunner_add_suite(sr, paillier_suite());
+	srunner_add_suite(sr, rped_suite());
+	srunner_add_suite(sr, zk_suite());
+	srunner_add_suite(sr, zk_aux_suite());
+	srunner_add_suite(sr, codec_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
