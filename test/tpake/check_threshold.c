@@ -168,6 +168,31 @@ START_TEST(login_more_than_t_any_order)
 	/* Fewer than t answers cannot finish. */
 	ck_assert_int_eq(tt_login_full(c, "pw", set, 2, &res), TPAKE_EQUORUM);
 	ck_assert_int_eq(tt_login_full(c, "wrong", set, 3, &res), TPAKE_EAUTH);
+	/* Threshold proofs bind the user id: it cannot be left out. */
+	{
+		struct tt_login *l = malloc(sizeof(*l));
+		struct tpake_idents ids;
+		struct tpake_login_params lp;
+		struct tpake_blame bl;
+		size_t len = sizeof(l->ext[0]);
+
+		memset(&ids, 0, sizeof(ids));
+		ck_assert_int_eq(tt_login_start(l, c, "pw", set, 3), 0);
+		ck_assert_int_eq(
+		    tpake_server_login_start(&l->sst[0], l->ke2[0], l->ext[0],
+		        &len, &c->key[3], &c->user[3],
+		        (struct tpake_bytes) { NULL, 0 }, l->ke1, &ids, NULL),
+		    TPAKE_EINVAL);
+		memset(&lp, 0, sizeof(lp));
+		lp.t = 3;
+		lp.n = 5;
+		lp.ksf = c->ksf;
+		ck_assert_int_eq(tpake_client_login_finish(
+		                     &l->cst, &res, &bl, &lp, l->rep, 3),
+		    TPAKE_EINVAL);
+		ck_assert_int_eq(l->cst.phase, 1);
+		free(l);
+	}
 	free(c);
 }
 END_TEST

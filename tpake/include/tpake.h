@@ -449,7 +449,7 @@ struct tpake_server_login {
  * Out:  st (started), ke2, ext/ext_len (capacity in, written out; 0 bytes
  *       when n = 1, ext may then be NULL).
  * In:   key (this server's AKE key), user, user_id (credential
- *       identifier), ke1, ids, rnd (NULL: random). */
+ *       identifier; required when n > 1), ke1, ids, rnd (NULL: random). */
 int tpake_server_login_start(struct tpake_server_login *st,
     uint8_t ke2[static TPAKE_KE2_BYTES], uint8_t *ext, size_t *ext_len,
     const struct tpake_server_key *key, const struct tpake_user *user,
@@ -479,7 +479,8 @@ struct tpake_reply {
 
 struct tpake_login_params {
 	uint8_t t, n;
-	struct tpake_bytes user_id; /* credential identifier */
+	struct tpake_bytes
+	    user_id; /* credential identifier (n > 1: required) */
 	struct tpake_bytes client_id; /* absent: pkC */
 	struct tpake_bytes context;
 	struct tpake_ksf ksf;

@@ -671,6 +671,8 @@ tpake_server_login_start(struct tpake_server_login *st,
 	ARG_CHECK(user->index >= 1 && user->index <= user->n);
 	need = user->n > 1 ? TPAKE_EXT_BYTES(user->t) : 0;
 	ARG_CHECK(ext != NULL || need == 0);
+	/* Threshold proofs are bound to H(user_id, KE1). */
+	ARG_CHECK(user->n == 1 || user_id.p != NULL);
 	if (*ext_len < need)
 		return TPAKE_ETOOBIG;
 	if ((rv = tpake_check_len(user_id, TPAKE_MAX_IDENTITY)) != 0
@@ -883,6 +885,7 @@ tpake_client_login_finish(struct tpake_client_login *st,
 
 	ARG_CHECK(st != NULL && res != NULL && p != NULL && replies != NULL);
 	ARG_CHECK(params_ok(p->t, p->n));
+	ARG_CHECK(p->n == 1 || p->user_id.p != NULL);
 	if (blame != NULL)
 		memset(blame, 0, sizeof(*blame));
 	memset(&bl, 0, sizeof(bl));
