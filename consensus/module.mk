@@ -1,4 +1,9 @@
 # consensus/: the pure Raft core, state machine and wire codec, plus the
-# LMDB and in-memory stores (libcons).
+# LMDB and in-memory stores (libcons); the deterministic simulator
+# (libconssim) and its driver cons-sim.
 CONS_SRCS := $(wildcard consensus/src/*.c)
 $(eval $(call lk_lib,cons,$(CONS_SRCS)))
+
+$(eval $(call lk_lib,conssim,consensus/sim/sim.c))
+
+$(eval $(call lk_prog,cons-sim,consensus/sim/main.c,conssim cons proto lkcommon))

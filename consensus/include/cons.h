@@ -82,7 +82,7 @@ enum cons_msg_type {
 	CONS_MSG_VOTE_RESP = 4, /* term, ok */
 	CONS_MSG_APPEND = 5, /* term, index/log_term=prev, commit, ents */
 	CONS_MSG_APPEND_RESP = 6, /* term, ok, index=match or hint */
-	CONS_MSG_RECOVER = 7, /* term, nonce */
+	CONS_MSG_RECOVER = 7, /* term, nonce, index/log_term=last */
 	CONS_MSG_RECOVER_RESP
 	= 8, /* term, nonce, index/log_term=last, commit */
 	CONS_MSG_PROPOSE = 9, /* follower->leader forward: ents (CMD) */
@@ -214,6 +214,9 @@ struct cons_status {
 	uint64_t last_term;
 	uint64_t durable_index; /* durable log prefix equal to memory */
 	uint64_t first_index; /* first index held in memory */
+	int floor_on; /* log behind the recovery floor (docs §3) */
+	uint64_t floor_term, floor_index;
+	uint64_t recovery_term; /* M: term whose vote recovery spent */
 };
 
 struct cons_node;

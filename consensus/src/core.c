@@ -33,6 +33,9 @@ struct peer {
 	int active; /* heard from within this check-quorum period */
 	int acked; /* acknowledged since the last heartbeat */
 	int recovered; /* answered our RECOVER */
+	/* the peer's last reported durable position (RECOVER/RESP) */
+	int rep_have;
+	uint64_t rep_term, rep_lterm, rep_index;
 };
 
 struct outq {
@@ -419,6 +422,7 @@ become_follower(struct cons_node *n, uint64_t term, uint8_t leader)
 }
 
 static void apply_ready(struct cons_node *n);
+static void update_floor(struct cons_node *n);
 
 static void
 maybe_commit(struct cons_node *n)
@@ -592,6 +596,53 @@ update_floor(struct cons_node *n)
 /* ------------------------------------------------------------------ */
 /* recovery (§3) */
 
+/* The floor is the most up-to-date log any peer reported in our
+ * recovery: a log we might have acknowledged entries into before losing
+ * them (§3). */
+static void
+recompute_floor(struct cons_node *n)
+{
+	unsigned i;
+
+	n->floor_on = 0;
+	n->floor_term = n->floor_index = 0;
+	for (i = 0; i < n->cfg.n; i++) {
+		const struct peer *p = &n->peers[i];
+		if (i == n->cfg.id || !p->rep_have || p->rep_index == 0)
+			continue;
+		if (!n->floor_on
+		    || log_ge(p->rep_lterm, p->rep_index, n->floor_term,
+		        n->floor_index)) {
+			n->floor_on = 1;
+			n->floor_term = p->rep_lterm;
+			n->floor_index = p->rep_index;
+		}
+	}
+	update_floor(n);
+}
+
+/* A RECOVER from a peer shows its durable state after its restart. If it
+ * is provably older than what it reported to us before (a lower term, or
+ * a shorter log ending in the same term: neither happens without losing
+ * durable state), that peer was rolled back; its old report must not hold
+ * our floor hostage (it may name entries nobody has any more). */
+static void
+note_peer_restart(struct cons_node *n, const struct cons_msg *m)
+{
+	struct peer *p = &n->peers[m->from];
+
+	if (!p->rep_have)
+		return;
+	if (m->term < p->rep_term
+	    || (m->log_term == p->rep_lterm && m->index < p->rep_index)) {
+		p->rep_term = m->term;
+		p->rep_lterm = m->log_term;
+		p->rep_index = m->index;
+		if (n->floor_on)
+			recompute_floor(n);
+	}
+}
+
 static void
 send_recover(struct cons_node *n)
 {
@@ -603,7 +654,9 @@ send_recover(struct cons_node *n)
 			continue;
 		msg_init(n, &m, CONS_MSG_RECOVER, (uint8_t) i);
 		m.nonce = n->cfg.boot_nonce;
-		send_now(n, &m);
+		m.index = last_index(n);
+		m.log_term = last_term(n);
+		send_durable(n, &m);
 	}
 }
 
@@ -633,14 +686,11 @@ on_recover_resp(struct cons_node *n, const struct cons_msg *m)
 	p->recovered = 1;
 	if (m->term > n->rec_max_term)
 		n->rec_max_term = m->term;
-	if (!n->floor_on
-	    || log_ge(m->log_term, m->index, n->floor_term, n->floor_index)) {
-		if (m->index > 0) {
-			n->floor_on = 1;
-			n->floor_term = m->log_term;
-			n->floor_index = m->index;
-		}
-	}
+	p->rep_have = 1;
+	p->rep_term = m->term;
+	p->rep_lterm = m->log_term;
+	p->rep_index = m->index;
+	recompute_floor(n);
 	{
 		unsigned i, all = 1;
 		for (i = 0; i < n->cfg.n; i++)
@@ -717,12 +767,13 @@ on_append_resp(struct cons_node *n, const struct cons_msg *m)
 	if (n->role != CONS_LEADER)
 		return;
 	p->active = 1;
-	p->acked = 1;
 	if (m->ok) {
 		if (m->index > last_index(n))
 			return; /* acknowledges entries we never sent */
-		if (m->index > p->match)
+		if (m->index > p->match) {
 			p->match = m->index;
+			p->acked = 1;
+		}
 		if (p->next < p->match + 1)
 			p->next = p->match + 1;
 		if (p->probe) {
@@ -735,14 +786,16 @@ on_append_resp(struct cons_node *n, const struct cons_msg *m)
 		p->inflight = j;
 		maybe_commit(n);
 	} else {
+		/* A rejection below the match means the follower lost
+		 * entries it acknowledged (its storage was rolled back; docs
+		 * §3) or is a stale reply: either way probe from its hint.
+		 * Lowering match is safe, commit never moves back. */
 		uint64_t nx = m->index + 1;
 		if (nx > last_index(n) + 1)
 			nx = last_index(n) + 1;
-		if (nx <= p->match)
-			nx = p->match + 1;
-		if (nx < p->next || p->probe) {
-			p->next = nx;
-		}
+		if (m->index < p->match)
+			p->match = m->index;
+		p->next = nx;
 		p->probe = 1;
 		p->inflight = 0;
 	}
@@ -808,6 +861,7 @@ on_msg(struct cons_node *n, const struct cons_msg *m)
 	case CONS_MSG_RECOVER: {
 		/* Answer with our durable term and log position. */
 		struct cons_msg r;
+		note_peer_restart(n, m);
 		msg_init(n, &r, CONS_MSG_RECOVER_RESP, m->from);
 		r.nonce = m->nonce;
 		r.index = last_index(n);
@@ -915,8 +969,11 @@ on_tick(struct cons_node *n)
 				struct peer *p = &n->peers[i];
 				if (i == n->cfg.id)
 					continue;
-				if (p->inflight > 0 && !p->acked) {
-					/* stalled: assume loss, probe again */
+				if ((p->inflight > 0
+				        || p->match < last_index(n))
+				    && !p->acked) {
+					/* no progress for a heartbeat period:
+					 * assume loss, probe from the match */
 					p->probe = 1;
 					p->inflight = 0;
 					p->next = p->match + 1;
@@ -1244,6 +1301,10 @@ cons_node_status(const struct cons_node *n, struct cons_status *st)
 	st->last_term = last_term(n);
 	st->durable_index = n->durable_match;
 	st->first_index = n->snap_index + 1;
+	st->floor_on = n->floor_on;
+	st->floor_term = n->floor_term;
+	st->floor_index = n->floor_index;
+	st->recovery_term = n->rec_term;
 	if (n->recovering || n->floor_on)
 		st->serving = 0;
 	else if (n->role == CONS_LEADER)

@@ -114,6 +114,8 @@ cons_msg_encode(
 		break;
 	case CONS_MSG_RECOVER:
 		proto_put_u64(&w, m->nonce);
+		proto_put_u64(&w, m->index);
+		proto_put_u64(&w, m->log_term);
 		break;
 	case CONS_MSG_RECOVER_RESP:
 		proto_put_u64(&w, m->nonce);
@@ -244,7 +246,9 @@ cons_msg_decode(struct cons_msg *m, struct cons_entry *ents, size_t ents_cap,
 			goto fail;
 		break;
 	case CONS_MSG_RECOVER:
-		if ((rc = proto_get_u64(&r, &m->nonce)) != 0)
+		if ((rc = proto_get_u64(&r, &m->nonce)) != 0
+		    || (rc = proto_get_u64(&r, &m->index)) != 0
+		    || (rc = proto_get_u64(&r, &m->log_term)) != 0)
 			goto fail;
 		break;
 	case CONS_MSG_RECOVER_RESP:
