@@ -82,7 +82,7 @@ enum cons_msg_type {
 	CONS_MSG_VOTE_RESP = 4, /* term, ok */
 	CONS_MSG_APPEND = 5, /* term, index/log_term=prev, commit, ents */
 	CONS_MSG_APPEND_RESP = 6, /* term, ok, index=match or hint */
-	CONS_MSG_RECOVER = 7, /* term, nonce, index/log_term=last */
+	CONS_MSG_RECOVER = 7, /* term, nonce, boot_term, boot last */
 	CONS_MSG_RECOVER_RESP
 	= 8, /* term, nonce, index/log_term=last, commit */
 	CONS_MSG_PROPOSE = 9, /* follower->leader forward: ents (CMD) */
@@ -98,6 +98,8 @@ struct cons_msg {
 	uint64_t log_term; /* last or prev term */
 	uint64_t commit; /* APPEND, RECOVER_RESP */
 	uint64_t nonce; /* RECOVER, RECOVER_RESP */
+	uint64_t inc; /* RECOVER_RESP: the responder's boot nonce */
+	uint64_t boot_term; /* RECOVER: the term storage held at start */
 	size_t n_entries; /* APPEND, PROPOSE */
 	const struct cons_entry *entries;
 };

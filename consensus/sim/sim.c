@@ -911,7 +911,10 @@ deliver(struct sim *s)
 			int rc = cons_msg_decode(
 			    &m, ents, CONS_MSG_ENTRIES, s->n, f->buf, f->len);
 			if (rc != 0) {
-				violation(s, "decode of a sent message: %s",
+				violation(s,
+				    "decode of a sent message (type "
+				    "%u, n%u->n%u): %s",
+				    f->len > 1 ? f->buf[1] : 0, f->from, f->to,
 				    cons_strerror(rc));
 			} else {
 				hash_u64(s, s->now);

@@ -36,6 +36,10 @@ struct peer {
 	/* the peer's last reported durable position (RECOVER/RESP) */
 	int rep_have;
 	uint64_t rep_term, rep_lterm, rep_index;
+	/* the peer's incarnations (boot nonces): current and seen */
+	uint64_t inc;
+	uint64_t inc_seen[8];
+	unsigned inc_n;
 };
 
 struct outq {
@@ -77,6 +81,7 @@ struct cons_node {
 	int floor_on;
 	uint64_t floor_term, floor_index;
 	uint64_t rec_term; /* M: the term whose vote recovery spent */
+	uint64_t boot_term, boot_index, boot_lterm; /* storage at start */
 
 	/* serving */
 	int catchup_set;
@@ -596,6 +601,25 @@ update_floor(struct cons_node *n)
 /* ------------------------------------------------------------------ */
 /* recovery (§3) */
 
+/* Tracks a peer's incarnation. Returns 1 when inc is the peer's current
+ * one (adopting it if never seen), 0 for an incarnation the peer already
+ * left behind: its messages are stale and must not move our floor. */
+static int
+peer_inc(struct peer *p, uint64_t inc)
+{
+	unsigned k;
+
+	if (p->inc_n > 0 && p->inc == inc)
+		return 1;
+	for (k = 0; k < p->inc_n && k < 8; k++)
+		if (p->inc_seen[k] == inc)
+			return 0;
+	p->inc_seen[p->inc_n % 8] = inc;
+	p->inc_n++;
+	p->inc = inc;
+	return 1;
+}
+
 /* The floor is the most up-to-date log any peer reported in our
  * recovery: a log we might have acknowledged entries into before losing
  * them (§3). */
@@ -633,9 +657,9 @@ note_peer_restart(struct cons_node *n, const struct cons_msg *m)
 
 	if (!p->rep_have)
 		return;
-	if (m->term < p->rep_term
+	if (m->boot_term < p->rep_term
 	    || (m->log_term == p->rep_lterm && m->index < p->rep_index)) {
-		p->rep_term = m->term;
+		p->rep_term = m->boot_term;
 		p->rep_lterm = m->log_term;
 		p->rep_index = m->index;
 		if (n->floor_on)
@@ -654,8 +678,9 @@ send_recover(struct cons_node *n)
 			continue;
 		msg_init(n, &m, CONS_MSG_RECOVER, (uint8_t) i);
 		m.nonce = n->cfg.boot_nonce;
-		m.index = last_index(n);
-		m.log_term = last_term(n);
+		m.boot_term = n->boot_term;
+		m.index = n->boot_index;
+		m.log_term = n->boot_lterm;
 		send_durable(n, &m);
 	}
 }
@@ -683,6 +708,8 @@ on_recover_resp(struct cons_node *n, const struct cons_msg *m)
 
 	if (!n->recovering || m->nonce != n->cfg.boot_nonce || p->recovered)
 		return;
+	if (!peer_inc(p, m->inc))
+		return; /* answered by a past incarnation: ask again */
 	p->recovered = 1;
 	if (m->term > n->rec_max_term)
 		n->rec_max_term = m->term;
@@ -861,9 +888,12 @@ on_msg(struct cons_node *n, const struct cons_msg *m)
 	case CONS_MSG_RECOVER: {
 		/* Answer with our durable term and log position. */
 		struct cons_msg r;
+		if (!peer_inc(&n->peers[m->from], m->nonce))
+			return; /* a RECOVER of a past incarnation */
 		note_peer_restart(n, m);
 		msg_init(n, &r, CONS_MSG_RECOVER_RESP, m->from);
 		r.nonce = m->nonce;
+		r.inc = n->cfg.boot_nonce;
 		r.index = last_index(n);
 		r.log_term = last_term(n);
 		r.commit = n->commit;
@@ -1207,6 +1237,9 @@ cons_node_new(struct cons_node **out, const struct cons_config *cfg,
 		}
 	}
 	n->dirty_from = 0; /* the boot log is already durable */
+	n->boot_term = boot->term;
+	n->boot_index = last_index(n);
+	n->boot_lterm = last_term(n);
 	n->durable_match = last_index(n);
 	n->commit = applied;
 	n->applied = applied;

@@ -52,6 +52,7 @@ msg_check(const struct cons_msg *m, unsigned n)
 		break;
 	}
 	if (type_has_last(m->type) || m->type == CONS_MSG_APPEND
+	    || m->type == CONS_MSG_RECOVER
 	    || m->type == CONS_MSG_RECOVER_RESP) {
 		/* index 0 has term 0; an entry's term never exceeds the
 		 * sender's term */
@@ -63,6 +64,9 @@ msg_check(const struct cons_msg *m, unsigned n)
 			return CONS_EMSG;
 	}
 	if (m->type == CONS_MSG_PREVOTE_RESP && m->ok && m->term == 0)
+		return CONS_EMSG;
+	if (m->type == CONS_MSG_RECOVER
+	    && (m->boot_term > m->term || m->log_term > m->boot_term))
 		return CONS_EMSG;
 	return 0;
 }
@@ -114,11 +118,13 @@ cons_msg_encode(
 		break;
 	case CONS_MSG_RECOVER:
 		proto_put_u64(&w, m->nonce);
+		proto_put_u64(&w, m->boot_term);
 		proto_put_u64(&w, m->index);
 		proto_put_u64(&w, m->log_term);
 		break;
 	case CONS_MSG_RECOVER_RESP:
 		proto_put_u64(&w, m->nonce);
+		proto_put_u64(&w, m->inc);
 		proto_put_u64(&w, m->index);
 		proto_put_u64(&w, m->log_term);
 		proto_put_u64(&w, m->commit);
@@ -247,12 +253,14 @@ cons_msg_decode(struct cons_msg *m, struct cons_entry *ents, size_t ents_cap,
 		break;
 	case CONS_MSG_RECOVER:
 		if ((rc = proto_get_u64(&r, &m->nonce)) != 0
+		    || (rc = proto_get_u64(&r, &m->boot_term)) != 0
 		    || (rc = proto_get_u64(&r, &m->index)) != 0
 		    || (rc = proto_get_u64(&r, &m->log_term)) != 0)
 			goto fail;
 		break;
 	case CONS_MSG_RECOVER_RESP:
 		if ((rc = proto_get_u64(&r, &m->nonce)) != 0
+		    || (rc = proto_get_u64(&r, &m->inc)) != 0
 		    || (rc = proto_get_u64(&r, &m->index)) != 0
 		    || (rc = proto_get_u64(&r, &m->log_term)) != 0
 		    || (rc = proto_get_u64(&r, &m->commit)) != 0)
