@@ -2,3 +2,10 @@ MPC_SRCS := $(wildcard mpc/src/*.c)
 $(eval $(call lk_lib,mpc,$(MPC_SRCS)))
 
 $(eval $(call lk_test,check_mpc,$(wildcard test/mpc/*.c),mpc proto lkcommon))
+
+# Constant-time test: built with the tree, run under valgrind by a script.
+$(eval $(call lk_link,$(BUILD)/test/ctime_mpc,test/ctime/ctime_mpc.c,mpc proto lkcommon,))
+ALL_PROGS += $(BUILD)/test/ctime_mpc
+TEST_SCRIPTS += test/ctime/ctime_mpc.sh
+
+$(eval $(call lk_fuzz,fuzz_mpc_decode,test/fuzz/fuzz_mpc_decode.c,mpc proto lkcommon))

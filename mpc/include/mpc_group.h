@@ -79,7 +79,8 @@ void mpc_scalar_to_mpz(mpz_ptr z, const struct mpc_scalar *a);
 
 void mpc_point_set_identity(struct mpc_point *r);
 int mpc_point_is_identity(const struct mpc_point *p);
-/* r = k*G, constant time in k; k = 0 gives the identity. Returns 0 or
+/* r = k*G, constant time in k; k = 0 gives the identity. The result is
+ * treated as public (every protocol publishes it). Returns 0 or
  * MPC_ECRYPTO. */
 int mpc_point_mul_base(
     struct mpc_ctx *ctx, struct mpc_point *r, const struct mpc_scalar *k);

@@ -225,12 +225,15 @@ ct_twos(mp_limb_t *out, size_t n, mpz_srcptr z)
 static void
 ct_store(mpz_ptr z, mp_limb_t *A, size_t n, int pub)
 {
-	mp_limb_t neg = A[n - 1] >> (GMP_NUMB_BITS - 1), mask = 0 - neg;
-	mp_limb_t carry = neg, *zl;
+	mp_limb_t neg, mask, carry, *zl;
 	size_t i, sz;
 
+	/* declassify before anything is derived from the value */
 	if (pub)
 		MPC_DECLASSIFY(A, n * sizeof(mp_limb_t));
+	neg = A[n - 1] >> (GMP_NUMB_BITS - 1);
+	mask = 0 - neg;
+	carry = neg;
 	for (i = 0; i < n; i++) { /* |A| = (A ^ mask) + neg */
 		mp_limb_t v = A[i] ^ mask, t = v + carry;
 		carry = (mp_limb_t) (t < v);

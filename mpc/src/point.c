@@ -33,6 +33,8 @@ mpc_point_mul_base(
 	ok = secp256k1_ec_pubkey_create(ctx->secp, &r->pk, kb);
 	r->infinity = (uint32_t) (ok ^ 1);
 	lk_wipe(kb, sizeof(kb));
+	/* k*G is public in every protocol use (commitments, public shares) */
+	MPC_DECLASSIFY(r, sizeof(*r));
 	return 0;
 }
 

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs the mpc/ constant-time test under valgrind: any branch or memory
+# index on data marked secret makes valgrind exit with 42.
+set -u
+BUILD=${BUILD:-build}
+bin=$BUILD/test/ctime_mpc
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "ctime_mpc: valgrind not installed (make deps)" >&2
+	exit 1
+fi
+exec valgrind --error-exitcode=42 --exit-on-first-error=no \
+    --track-origins=yes --leak-check=no --quiet "$bin"
