@@ -7,3 +7,7 @@ $(eval $(call lk_lib,cons,$(CONS_SRCS)))
 $(eval $(call lk_lib,conssim,consensus/sim/sim.c))
 
 $(eval $(call lk_prog,cons-sim,consensus/sim/main.c,conssim cons proto lkcommon))
+
+$(eval $(call lk_test,check_cons,$(wildcard test/consensus/*.c),conssim cons proto lkcommon))
+
+$(eval $(call lk_fuzz,fuzz_cons_wire,test/fuzz/fuzz_cons_wire.c,cons proto lkcommon))
