@@ -132,10 +132,16 @@ int mpc_rped_restore(struct mpc_rped **out, const struct mpc_paillier_sk *sk,
 int mpc_rped_new(
     struct mpc_rped **out, mpz_srcptr n, mpz_srcptr s, mpz_srcptr t);
 void mpc_rped_free(struct mpc_rped *rp);
-/* mpc_rped_precompute builds fixed-base tables for s and t (about 7.5 MB)
- * so every later commitment costs table multiplications instead of
- * exponentiations. Call once per peer after its Pi^prm verified. */
+/* mpc_rped_precompute builds fixed-base tables so every later commitment
+ * costs table multiplications instead of exponentiations: for a peer's
+ * parameters tables of s and t mod N (about 11 MB; provers use them), for
+ * one's own parameters half-size tables mod p and mod q used with CRT
+ * (about 5 MB; verifiers use them). Call once per peer after its Pi^prm
+ * verified, and once for one's own parameters. Not thread-safe; the
+ * object is read-only afterwards. */
 int mpc_rped_precompute(struct mpc_rped *rp);
+/* Bytes held by the tables (0 before mpc_rped_precompute). */
+size_t mpc_rped_table_bytes(const struct mpc_rped *rp);
 mpz_srcptr mpc_rped_n(const struct mpc_rped *rp);
 mpz_srcptr mpc_rped_s(const struct mpc_rped *rp);
 mpz_srcptr mpc_rped_t(const struct mpc_rped *rp);

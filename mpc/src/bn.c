@@ -345,6 +345,42 @@ out:
 	return rv;
 }
 
+int
+ct_reduce_exp(mpz_ptr r, mpz_srcptr a, mpz_srcptr m)
+{
+	size_t dn = mpz_size(m), na = mpz_size(a) > dn ? mpz_size(a) : dn;
+	size_t tpn
+	    = (size_t) mpn_sec_div_r_itch((mp_size_t) na, (mp_size_t) dn);
+	mp_limb_t *A = limbs_alloc(na), *D = limbs_alloc(dn),
+	          *M = limbs_alloc(dn), *tp = limbs_alloc(tpn), neg;
+	int rv = MPC_ENOMEM;
+
+	if (A == NULL || D == NULL || M == NULL || tp == NULL)
+		goto out;
+	neg = ct_load(A, na, a); /* |a| */
+	(void) ct_load(M, dn, m);
+	mpn_sec_div_r(A, (mp_size_t) na, M, (mp_size_t) dn, tp);
+	/* a < 0: m - (|a| mod m), in (0, m]; g^m = 1 for the exponents this
+	 * serves (m = p - 1), so m stands in for 0 */
+	mpn_sub_n(D, M, A, (mp_size_t) dn);
+	mpn_cnd_swap(neg, A, D, (mp_size_t) dn);
+	{
+		mp_limb_t *zl = mpz_limbs_write(r, (mp_size_t) dn);
+		size_t sz = dn;
+		memcpy(zl, A, dn * sizeof(mp_limb_t));
+		while (sz > 0 && zl[sz - 1] == 0)
+			sz--;
+		mpz_limbs_finish(r, (mp_size_t) sz);
+	}
+	rv = 0;
+out:
+	limbs_free(A, na);
+	limbs_free(D, dn);
+	limbs_free(M, dn);
+	limbs_free(tp, tpn);
+	return rv;
+}
+
 /* ---- conversions ---- */
 
 int

@@ -60,6 +60,10 @@ int ct_fma(
 int ct_mod_signed(mpz_ptr r, mpz_srcptr m, mpz_srcptr n);
 /* r = m - n if m > nhalf else m, for a secret m in [0, n). */
 int ct_center(mpz_ptr r, mpz_srcptr m, mpz_srcptr n, mpz_srcptr nhalf);
+/* r = a mod m (a signed, m > 0 odd or even) with mpn_sec_div_r: constant
+ * time for the limb sizes; a negative a gives m - (|a| mod m), in (0, m],
+ * which is equivalent as an exponent of order dividing m. */
+int ct_reduce_exp(mpz_ptr r, mpz_srcptr a, mpz_srcptr m);
 /* Number of limbs holding `bits` bits plus a sign bit. */
 size_t ct_limbs_for(size_t bits);
 
@@ -94,22 +98,27 @@ int mx_powm2_var(const struct mx *x, mpz_ptr r, mpz_srcptr a, mpz_srcptr e1,
 /* r = a*b mod m through Montgomery multiplication (secret operands). */
 int mx_mulmod(const struct mx *x, mpz_ptr r, mpz_srcptr a, mpz_srcptr b);
 
-/* Fixed-base table: g^(d*2^(w*i)) for every row i and digit d, in
- * Montgomery form. Exponents |e| < 2^L are raised as g^(e+2^L)*g^(-2^L)
- * with one constant-time table lookup and one multiplication per row. */
+/* Fixed-base table: g^(d*2^(w*i)) for every row i and digit d, and
+ * g^(-2^(w*i)), in Montgomery form. An exponent with |e| < 2^B (B <= L, a
+ * public bound) is raised as g^(e + 2^(wk)) * g^(-2^(wk)), wk >= B, with
+ * one constant-time table scan and one multiplication per row up to k:
+ * no squarings, and short exponents touch few rows. */
 struct fbt {
 	const struct mx *x;
 	unsigned w;
 	size_t L, rows, nw;
-	mp_limb_t *tab;
-	BIGNUM *offinv; /* g^(-2^L), Montgomery form */
+	mp_limb_t *tab; /* rows * 2^w entries of nw limbs */
+	mp_limb_t *rowinv; /* rows entries: g^(-2^(w*i)) */
 };
 #define FBT_WINDOW 4
 int fbt_build(
     struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w);
 void fbt_clear(struct fbt *t);
-/* r (Montgomery form) = g^e, constant time in e for |e| < 2^L. */
-int fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, BN_CTX *c);
+size_t fbt_bytes(const struct fbt *t);
+/* r (Montgomery form) = g^e, constant time in e for |e| < 2^ebits
+ * (ebits <= L; MPC_ERANGE otherwise). */
+int fbt_pow(
+    const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c);
 
 /* ---- Paillier internals (paillier.c) ---- */
 struct mpc_paillier_pk {
@@ -155,14 +164,19 @@ int modulus_check_var(mpz_srcptr n);
 struct mpc_rped {
 	mpz_t n, s, t, sinv, tinv;
 	struct mx xn;
+	/* peers: full-size tables of s and t mod N^ */
 	struct fbt fs, ft;
+	/* own parameters: half-size tables mod p and mod q, exponents
+	 * reduced mod p-1 and q-1 in constant time (CRT) */
+	struct fbt fsp, ftp, fsq, ftq;
 	int tables;
 	const struct mpc_paillier_sk *sk; /* own parameters */
 	mpz_t lambda;
 };
-/* Table bounds: exponent bit sizes served by the fixed-base tables. */
-#define RPED_S_BITS 1344 /* >= ELL_WIDE + EPS + 2 */
-#define RPED_T_BITS 3584 /* >= N + ELL + EPS + 2 */
+/* Table bounds: exponent bit sizes served by the peers' tables. */
+#define RPED_S_BITS   1344 /* >= ELL_WIDE + EPS + 2 */
+#define RPED_T_BITS   3584 /* >= N + ELL + EPS + 2 */
+#define RPED_T_WINDOW 4 /* 5: 20% fewer rows, 2x longer scans: no gain */
 
 /* ---- transcripts (zk_common.c) ---- */
 int zk_sess_check(const struct mpc_zk_sess *s);

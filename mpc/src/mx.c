@@ -240,6 +240,16 @@ out:
 
 /* ---- fixed-base tables ---- */
 
+/* Limbs <-> the little-endian bytes BN_lebin2bn wants. On little-endian
+ * 64-bit hosts the limb array already is that byte string. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
+    && GMP_NUMB_BITS == 64 && GMP_NAIL_BITS == 0
+#define LIMBS_ARE_LE 1
+#else
+#define LIMBS_ARE_LE 0
+#endif
+
+#if !LIMBS_ARE_LE
 static void
 limbs_to_le(uint8_t *out, const mp_limb_t *l, size_t nw)
 {
@@ -250,6 +260,8 @@ limbs_to_le(uint8_t *out, const mp_limb_t *l, size_t nw)
 		for (k = 0; k < 8; k++)
 			out[8 * i + (size_t) k] = (uint8_t) (l[i] >> (8 * k));
 }
+
+#endif
 
 static void
 le_to_limbs(mp_limb_t *l, const uint8_t *in, size_t nw)
@@ -265,12 +277,35 @@ le_to_limbs(mp_limb_t *l, const uint8_t *in, size_t nw)
 	}
 }
 
+static int
+bn_from_limbs(BIGNUM *b, const mp_limb_t *l, size_t nw, uint8_t *buf)
+{
+#if LIMBS_ARE_LE
+	(void) buf;
+	return BN_lebin2bn((const unsigned char *) l, (int) (nw * 8), b) != NULL
+	    ? 0
+	    : MPC_ENOMEM;
+#else
+	limbs_to_le(buf, l, nw);
+	return BN_lebin2bn(buf, (int) (nw * 8), b) != NULL ? 0 : MPC_ENOMEM;
+#endif
+}
+
+static int
+limbs_from_bn(mp_limb_t *l, const BIGNUM *b, size_t nw, uint8_t *buf)
+{
+	if (BN_bn2lebinpad(b, buf, (int) (nw * 8)) < 0)
+		return MPC_ECRYPTO;
+	le_to_limbs(l, buf, nw);
+	return 0;
+}
+
 int
 fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 {
-	size_t ents = (size_t) 1 << w, i, d, nb = 0;
+	size_t ents = (size_t) 1 << w, i, d, nb;
 	BN_CTX *c = NULL;
-	BIGNUM *row = NULL, *acc = NULL, *one = NULL, *tmp = NULL;
+	BIGNUM *row = NULL, *acc = NULL, *one = NULL, *inv = NULL;
 	uint8_t *buf = NULL;
 	mpz_t ginv;
 	int rv = MPC_ENOMEM;
@@ -280,24 +315,33 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	t->x = x;
 	t->w = w;
 	t->L = L;
-	t->rows = (L + 1 + w - 1) / w; /* e + 2^L < 2^(L+1) */
+	/* offsets go up to 2^(w*ceil(L/w)), whose bit sits in one more row */
+	t->rows = (L + w - 1) / w + 1;
 	t->nw = x->nwords;
 	nb = t->nw * 8;
 	t->tab = limbs_alloc(t->rows * ents * t->nw);
+	t->rowinv = limbs_alloc(t->rows * t->nw);
 	buf = malloc(nb);
-	if (t->tab == NULL || buf == NULL || (c = BN_CTX_new()) == NULL
-	    || (row = BN_new()) == NULL || (acc = BN_new()) == NULL
-	    || (one = BN_new()) == NULL || (tmp = BN_new()) == NULL
-	    || (t->offinv = BN_new()) == NULL)
+	if (t->tab == NULL || t->rowinv == NULL || buf == NULL
+	    || (c = BN_CTX_new()) == NULL || (row = BN_new()) == NULL
+	    || (acc = BN_new()) == NULL || (one = BN_new()) == NULL
+	    || (inv = BN_new()) == NULL)
 		goto out;
+	if (!mpz_invert(ginv, g, x->m)) {
+		rv = MPC_ENOTUNIT;
+		goto out;
+	}
 	rv = MPC_ECRYPTO;
 	if (bn_set_mpz(row, g) != 0 || !BN_to_montgomery(row, row, x->mont, c)
-	    || !BN_one(one) || !BN_to_montgomery(one, one, x->mont, c))
+	    || bn_set_mpz(inv, ginv) != 0
+	    || !BN_to_montgomery(inv, inv, x->mont, c) || !BN_one(one)
+	    || !BN_to_montgomery(one, one, x->mont, c))
 		goto out;
 	for (i = 0; i < t->rows; i++) {
 		mp_limb_t *base = t->tab + i * ents * t->nw;
 
-		/* entry d of row i: (g^(2^(w*i)))^d */
+		/* entry d of row i: (g^(2^(w*i)))^d; rowinv: its inverse
+		 * for d = 1 */
 		if (!BN_copy(acc, one))
 			goto out;
 		for (d = 0; d < ents; d++) {
@@ -305,28 +349,18 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 			    && !BN_mod_mul_montgomery(
 			        acc, acc, row, x->mont, c))
 				goto out;
-			if (BN_bn2lebinpad(acc, buf, (int) nb) < 0)
+			if (limbs_from_bn(base + d * t->nw, acc, t->nw, buf)
+			    != 0)
 				goto out;
-			le_to_limbs(base + d * t->nw, buf, t->nw);
 		}
-		/* next row base: row^(2^w) */
+		if (limbs_from_bn(t->rowinv + i * t->nw, inv, t->nw, buf) != 0)
+			goto out;
 		for (d = 0; d < w; d++)
-			if (!BN_mod_mul_montgomery(row, row, row, x->mont, c))
+			if (!BN_mod_mul_montgomery(row, row, row, x->mont, c)
+			    || !BN_mod_mul_montgomery(
+			        inv, inv, inv, x->mont, c))
 				goto out;
 	}
-	/* g^(-2^L) */
-	if (!mpz_invert(ginv, g, x->m)) {
-		rv = MPC_ENOTUNIT;
-		goto out;
-	}
-	if (bn_set_mpz(tmp, ginv) != 0
-	    || !BN_to_montgomery(tmp, tmp, x->mont, c))
-		goto out;
-	for (i = 0; i < L; i++)
-		if (!BN_mod_mul_montgomery(tmp, tmp, tmp, x->mont, c))
-			goto out;
-	if (!BN_copy(t->offinv, tmp))
-		goto out;
 	rv = 0;
 out:
 	if (rv != 0)
@@ -336,7 +370,7 @@ out:
 	BN_free(row);
 	BN_free(acc);
 	BN_free(one);
-	BN_free(tmp);
+	BN_free(inv);
 	BN_CTX_free(c);
 	return rv;
 }
@@ -344,24 +378,36 @@ out:
 void
 fbt_clear(struct fbt *t)
 {
-	if (t->tab != NULL)
-		free(t->tab); /* public data */
-	BN_free(t->offinv);
+	free(t->tab); /* public data */
+	free(t->rowinv);
 	memset(t, 0, sizeof(*t));
 }
 
-int
-fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, BN_CTX *c)
+size_t
+fbt_bytes(const struct fbt *t)
 {
-	size_t ents = (size_t) 1 << t->w, n = (t->L + 2) / GMP_NUMB_BITS + 2;
-	size_t nb = t->nw * 8, i;
+	return (t->rows * (((size_t) 1 << t->w) + 1)) * t->nw
+	    * sizeof(mp_limb_t);
+}
+
+int
+fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c)
+{
+	size_t ents = (size_t) 1 << t->w, n, nb = t->nw * 8, i, top, obit;
 	mp_limb_t *E = NULL, *sel = NULL, *off = NULL;
 	uint8_t *buf = NULL;
 	BIGNUM *s = NULL;
 	int rv = MPC_ENOMEM;
 
-	if (mpz_sizeinbase(e, 2) > t->L && mpz_sgn(e) != 0)
+	if (ebits == 0)
+		ebits = 1;
+	if (ebits > t->L || (mpz_sgn(e) != 0 && mpz_sizeinbase(e, 2) > ebits))
 		return MPC_ERANGE;
+	/* E = e + 2^obit in [0, 2^(obit+1)) with obit = w*top >= ebits: the
+	 * rows visited depend on the public bound only */
+	top = (ebits + t->w - 1) / t->w;
+	obit = top * t->w;
+	n = obit / GMP_NUMB_BITS + 2;
 	E = limbs_alloc(n);
 	off = limbs_alloc(n);
 	sel = limbs_alloc(t->nw);
@@ -369,12 +415,11 @@ fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, BN_CTX *c)
 	if (E == NULL || off == NULL || sel == NULL || buf == NULL
 	    || (s = BN_secure_new()) == NULL)
 		goto out;
-	/* E = e + 2^L in [0, 2^(L+1)), computed on fixed-width limbs */
 	ct_twos(E, n, e);
-	off[t->L / GMP_NUMB_BITS] = (mp_limb_t) 1 << (t->L % GMP_NUMB_BITS);
+	off[obit / GMP_NUMB_BITS] = (mp_limb_t) 1 << (obit % GMP_NUMB_BITS);
 	mpn_add_n(E, E, off, (mp_size_t) n);
 	rv = MPC_ECRYPTO;
-	for (i = 0; i < t->rows; i++) {
+	for (i = 0; i <= top; i++) {
 		size_t bit = i * t->w, li = bit / GMP_NUMB_BITS,
 		       sh = bit % GMP_NUMB_BITS;
 		mp_limb_t d = E[li] >> sh;
@@ -384,13 +429,14 @@ fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, BN_CTX *c)
 		d &= (mp_limb_t) (ents - 1);
 		mpn_sec_tabselect(sel, t->tab + i * ents * t->nw,
 		    (mp_size_t) t->nw, (mp_size_t) ents, (mp_size_t) d);
-		limbs_to_le(buf, sel, t->nw);
-		if (BN_lebin2bn(buf, (int) nb, i == 0 ? r : s) == NULL)
+		if (bn_from_limbs(i == 0 ? r : s, sel, t->nw, buf) != 0)
 			goto out;
 		if (i > 0 && !BN_mod_mul_montgomery(r, r, s, t->x->mont, c))
 			goto out;
 	}
-	if (!BN_mod_mul_montgomery(r, r, t->offinv, t->x->mont, c))
+	/* times g^(-2^obit) */
+	if (bn_from_limbs(s, t->rowinv + top * t->nw, t->nw, buf) != 0
+	    || !BN_mod_mul_montgomery(r, r, s, t->x->mont, c))
 		goto out;
 	rv = 0;
 out:

@@ -20,10 +20,12 @@ mpc_rped_free(struct mpc_rped *rp)
 {
 	if (rp == NULL)
 		return;
-	if (rp->tables) {
-		fbt_clear(&rp->fs);
-		fbt_clear(&rp->ft);
-	}
+	fbt_clear(&rp->fs);
+	fbt_clear(&rp->ft);
+	fbt_clear(&rp->fsp);
+	fbt_clear(&rp->ftp);
+	fbt_clear(&rp->fsq);
+	fbt_clear(&rp->ftq);
 	if (rp->xn.bm != NULL)
 		mx_clear(&rp->xn);
 	mpz_clears(rp->n, rp->s, rp->t, rp->sinv, rp->tinv, rp->lambda, NULL);
@@ -151,6 +153,19 @@ mpc_rped_new(struct mpc_rped **out, mpz_srcptr n, mpz_srcptr s, mpz_srcptr t)
 	return 0;
 }
 
+static int
+half_table(struct fbt *t, const struct mx *x, mpz_srcptr g)
+{
+	mpz_t gm;
+	int rv;
+
+	mpz_init(gm);
+	mpz_mod(gm, g, x->m);
+	rv = fbt_build(t, x, gm, x->nbits, FBT_WINDOW);
+	mpz_clear(gm);
+	return rv;
+}
+
 int
 mpc_rped_precompute(struct mpc_rped *rp)
 {
@@ -159,16 +174,39 @@ mpc_rped_precompute(struct mpc_rped *rp)
 	ARG_CHECK(rp != NULL);
 	if (rp->tables)
 		return 0;
-	if ((rv = fbt_build(&rp->fs, &rp->xn, rp->s, RPED_S_BITS, FBT_WINDOW))
-	    != 0)
-		return rv;
-	if ((rv = fbt_build(&rp->ft, &rp->xn, rp->t, RPED_T_BITS, FBT_WINDOW))
-	    != 0) {
-		fbt_clear(&rp->fs);
-		return rv;
+	if (rp->sk != NULL) {
+		const struct mpc_paillier_sk *sk = rp->sk;
+		if ((rv = half_table(&rp->fsp, &sk->xp, rp->s)) != 0
+		    || (rv = half_table(&rp->ftp, &sk->xp, rp->t)) != 0
+		    || (rv = half_table(&rp->fsq, &sk->xq, rp->s)) != 0
+		    || (rv = half_table(&rp->ftq, &sk->xq, rp->t)) != 0)
+			goto fail;
+	} else {
+		if ((rv = fbt_build(
+		         &rp->fs, &rp->xn, rp->s, RPED_S_BITS, FBT_WINDOW))
+		        != 0
+		    || (rv = fbt_build(&rp->ft, &rp->xn, rp->t, RPED_T_BITS,
+		            RPED_T_WINDOW))
+		        != 0)
+			goto fail;
 	}
 	rp->tables = 1;
 	return 0;
+fail:
+	fbt_clear(&rp->fs);
+	fbt_clear(&rp->ft);
+	fbt_clear(&rp->fsp);
+	fbt_clear(&rp->ftp);
+	fbt_clear(&rp->fsq);
+	fbt_clear(&rp->ftq);
+	return rv;
+}
+
+size_t
+mpc_rped_table_bytes(const struct mpc_rped *rp)
+{
+	return fbt_bytes(&rp->fs) + fbt_bytes(&rp->ft) + fbt_bytes(&rp->fsp)
+	    + fbt_bytes(&rp->ftp) + fbt_bytes(&rp->fsq) + fbt_bytes(&rp->ftq);
 }
 
 mpz_srcptr
@@ -203,27 +241,80 @@ mpc_rped_is_own(const struct mpc_rped *rp)
 	return rp->sk != NULL;
 }
 
+/* s^a t^b with one table pair: out (Montgomery form) */
 static int
-commit_tables(
-    const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a, mpz_srcptr b)
+pair_pow(const struct fbt *fs, const struct fbt *ft, BIGNUM *out, mpz_srcptr a,
+    size_t abits, mpz_srcptr b, size_t bbits, BN_CTX *c)
+{
+	BIGNUM *rb = BN_secure_new();
+	int rv;
+
+	if (rb == NULL)
+		return MPC_ENOMEM;
+	if ((rv = fbt_pow(fs, out, a, abits, c)) == 0
+	    && (rv = fbt_pow(ft, rb, b, bbits, c)) == 0)
+		rv = BN_mod_mul_montgomery(out, out, rb, fs->x->mont, c)
+		    ? 0
+		    : MPC_ECRYPTO;
+	BN_clear_free(rb);
+	return rv;
+}
+
+static int
+commit_tables(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a,
+    size_t abits, mpz_srcptr b, size_t bbits)
 {
 	BN_CTX *c = BN_CTX_secure_new();
-	BIGNUM *ra = BN_secure_new(), *rb = BN_secure_new();
+	BIGNUM *r = BN_secure_new();
 	int rv = MPC_ENOMEM;
 
-	if (c == NULL || ra == NULL || rb == NULL)
+	if (c == NULL || r == NULL)
 		goto out;
-	if ((rv = fbt_pow(&rp->fs, ra, a, c)) != 0
-	    || (rv = fbt_pow(&rp->ft, rb, b, c)) != 0)
+	if ((rv = pair_pow(&rp->fs, &rp->ft, r, a, abits, b, bbits, c)) != 0)
 		goto out;
-	rv = MPC_ECRYPTO;
-	if (!BN_mod_mul_montgomery(ra, ra, rb, rp->xn.mont, c)
-	    || !BN_from_montgomery(ra, ra, rp->xn.mont, c))
-		goto out;
-	rv = mpz_set_bn(out, ra);
+	rv = BN_from_montgomery(r, r, rp->xn.mont, c) ? mpz_set_bn(out, r)
+	                                              : MPC_ECRYPTO;
 out:
-	BN_clear_free(ra);
-	BN_clear_free(rb);
+	BN_clear_free(r);
+	BN_CTX_free(c);
+	return rv;
+}
+
+/* Own parameters: exponents reduced mod p-1 and q-1 (constant time), one
+ * half-size table pair per prime, CRT. */
+static int
+commit_crt(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a, mpz_srcptr b)
+{
+	const struct mpc_paillier_sk *sk = rp->sk;
+	BN_CTX *c = BN_CTX_secure_new();
+	BIGNUM *r = BN_secure_new();
+	mpz_t ea, eb, hp, hq;
+	int rv = MPC_ENOMEM, k;
+
+	mpz_inits(ea, eb, hp, hq, NULL);
+	if (c == NULL || r == NULL)
+		goto out;
+	for (k = 0; k < 2; k++) {
+		const struct fbt *fs = k ? &rp->fsq : &rp->fsp;
+		const struct fbt *ft = k ? &rp->ftq : &rp->ftp;
+		mpz_srcptr m1 = k ? sk->qm1 : sk->pm1;
+		size_t eb_bits = mpz_sizeinbase(m1, 2);
+
+		if ((rv = ct_reduce_exp(ea, a, m1)) != 0
+		    || (rv = ct_reduce_exp(eb, b, m1)) != 0
+		    || (rv = pair_pow(fs, ft, r, ea, eb_bits, eb, eb_bits, c))
+		        != 0)
+			goto out;
+		rv = MPC_ECRYPTO;
+		if (!BN_from_montgomery(r, r, fs->x->mont, c))
+			goto out;
+		if ((rv = mpz_set_bn(k ? hq : hp, r)) != 0)
+			goto out;
+	}
+	paillier_crt_n(sk, out, hp, hq);
+out:
+	mpz_clears(ea, eb, hp, hq, NULL);
+	BN_clear_free(r);
 	BN_CTX_free(c);
 	return rv;
 }
@@ -239,8 +330,10 @@ mpc_rped_commit(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a,
 	if ((mpz_sgn(a) != 0 && mpz_sizeinbase(a, 2) > abits)
 	    || (mpz_sgn(b) != 0 && mpz_sizeinbase(b, 2) > bbits))
 		return MPC_ERANGE;
+	if (rp->tables && rp->sk != NULL)
+		return commit_crt(rp, out, a, b);
 	if (rp->tables && abits <= RPED_S_BITS && bbits <= RPED_T_BITS)
-		return commit_tables(rp, out, a, b);
+		return commit_tables(rp, out, a, abits, b, bbits);
 	mpz_inits(x, y, NULL);
 	if ((rv = mx_powm_sec_signed(&rp->xn, x, rp->s, rp->sinv, a)) == 0
 	    && (rv = mx_powm_sec_signed(&rp->xn, y, rp->t, rp->tinv, b)) == 0)
@@ -253,10 +346,15 @@ int
 mpc_rped_commit_var(
     const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a, mpz_srcptr b)
 {
+	size_t ab, bb;
+
 	ARG_CHECK(rp != NULL && out != NULL && a != NULL && b != NULL);
-	if (rp->tables && mpz_sizeinbase(a, 2) <= RPED_S_BITS
-	    && mpz_sizeinbase(b, 2) <= RPED_T_BITS)
-		return commit_tables(rp, out, a, b);
+	if (rp->tables && rp->sk != NULL)
+		return commit_crt(rp, out, a, b);
+	ab = mpz_sizeinbase(a, 2);
+	bb = mpz_sizeinbase(b, 2);
+	if (rp->tables && ab <= RPED_S_BITS && bb <= RPED_T_BITS)
+		return commit_tables(rp, out, a, ab, b, bb);
 	return mx_powm2_var(&rp->xn, out, rp->s, a, rp->t, b);
 }
 

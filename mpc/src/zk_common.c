@@ -239,18 +239,33 @@ int
 zk_paillier_eq(const struct mpc_paillier_pk *pk, mpz_srcptr m, mpz_srcptr rho,
     mpz_srcptr A, mpz_srcptr C, mpz_srcptr e, int *ok)
 {
-	mpz_t l, r;
+	mpz_t l, r, ne;
 	int rv;
 
 	/* Enc(m; rho) == A * C^e mod N^2 */
 	*ok = 0;
-	mpz_inits(l, r, NULL);
-	if ((rv = paillier_enc_var(pk, l, m, rho)) == 0
-	    && (rv = mx_powm_var(&pk->xn2, r, C, e)) == 0) {
-		mpz_mul(r, r, A);
-		mpz_mod(r, r, pk->n2);
-		*ok = mpz_cmp(l, r) == 0;
+	mpz_inits(l, r, ne, NULL);
+	if (pk->sk != NULL) {
+		/* own key: rho^N by CRT, C^e separately */
+		if ((rv = paillier_enc_var(pk, l, m, rho)) == 0
+		    && (rv = mx_powm_var(&pk->xn2, r, C, e)) == 0) {
+			mpz_mul(r, r, A);
+			mpz_mod(r, r, pk->n2);
+			*ok = mpz_cmp(l, r) == 0;
+		}
+	} else {
+		/* a peer's key: (1 + mN) * rho^N * C^-e == A, the two
+		 * exponentiations simultaneous (BN_mod_exp2_mont) */
+		mpz_neg(ne, e);
+		if ((rv = mx_powm2_var(&pk->xn2, l, rho, pk->n, C, ne)) == 0) {
+			mpz_mod(r, m, pk->n);
+			mpz_mul(r, r, pk->n);
+			mpz_add_ui(r, r, 1);
+			mpz_mul(l, l, r);
+			mpz_mod(l, l, pk->n2);
+			*ok = mpz_cmp(l, A) == 0;
+		}
 	}
-	mpz_clears(l, r, NULL);
+	mpz_clears(l, r, ne, NULL);
 	return rv;
 }

@@ -159,7 +159,8 @@ zk_prm_verify_nst(struct mpc_ctx *ctx, struct mpc_blame *blame,
 	if ((c = BN_CTX_new()) == NULL || (r = BN_new()) == NULL)
 		goto out;
 	for (i = 0; i < MPC_M_PRM; i++) {
-		if ((rv = fbt_pow(&ft, r, pf->z[i], c)) != 0)
+		if ((rv = fbt_pow(&ft, r, pf->z[i], mpz_sizeinbase(n, 2), c))
+		    != 0)
 			goto out;
 		if (!BN_from_montgomery(r, r, xn.mont, c)) {
 			rv = MPC_ECRYPTO;

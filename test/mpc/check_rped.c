@@ -83,11 +83,27 @@ END_TEST
 START_TEST(commitments_match_gmp)
 {
 	struct tmpc_party *p = tmpc_party(0);
-	const struct mpc_rped *rps[2] = { p->rp_own, p->rp_peer };
-	mpz_t a, b, c, ref;
+	struct mpc_rped *plain_own, *plain_peer;
+	const struct mpc_rped *rps[4];
+	mpz_t a, b, c, ref, lambda;
 	int i, k;
 
-	mpz_inits(a, b, c, ref, NULL);
+	mpz_inits(a, b, c, ref, lambda, NULL);
+	/* the same parameters without tables (generic constant-time path) */
+	ck_assert_int_eq(mpc_rped_lambda(p->rp_own, lambda), 0);
+	ck_assert_int_eq(
+	    mpc_rped_restore(&plain_own, p->sk, mpc_rped_t(p->rp_own), lambda),
+	    0);
+	ck_assert_int_eq(mpc_rped_new(&plain_peer, mpc_rped_n(p->rp_own),
+	                     mpc_rped_s(p->rp_own), mpc_rped_t(p->rp_own)),
+	    0);
+	ck_assert_uint_eq(mpc_rped_table_bytes(plain_peer), 0);
+	ck_assert_uint_gt(mpc_rped_table_bytes(p->rp_peer), 0);
+	ck_assert_uint_gt(mpc_rped_table_bytes(p->rp_own), 0);
+	rps[0] = p->rp_own;
+	rps[1] = p->rp_peer;
+	rps[2] = plain_own;
+	rps[3] = plain_peer;
 	for (i = 0; i < 24; i++) {
 		size_t ab = (size_t) (1 + i * 55 % 1300),
 		       bb = (size_t) (1 + i * 149 % 3580);
@@ -105,7 +121,7 @@ START_TEST(commitments_match_gmp)
 			mpz_neg(a, a);
 		if (i & 2)
 			mpz_neg(b, b);
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 4; k++) {
 			ref_commit(ref, rps[k], a, b);
 			ck_assert_int_eq(
 			    mpc_rped_commit(rps[k], c, a, ab, b, bb), 0);

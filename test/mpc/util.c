@@ -77,6 +77,7 @@ tmpc_party(size_t i)
 	                     mpc_rped_s(pt->rp_own), mpc_rped_t(pt->rp_own)),
 	    0);
 	ck_assert_int_eq(mpc_rped_precompute(pt->rp_peer), 0);
+	ck_assert_int_eq(mpc_rped_precompute(pt->rp_own), 0);
 	for (k = 0; k < 2 * TMPC_PARTIES; k++)
 		mpz_clear(pr[k]);
 	built[i] = 1;
