@@ -45,6 +45,10 @@ void mpc_scalar_encode(
     uint8_t out[static MPC_SCALAR_BYTES], const struct mpc_scalar *a);
 /* Reduces 64 big-endian bytes mod q (bias 2^-256): hash-to-scalar. */
 void mpc_scalar_from_wide(struct mpc_scalar *r, const uint8_t in[static 64]);
+/* Hash to scalar: a tagged, length-prefixed transcript (lk_transcript) of
+ * the tag and msg, expanded to 64 bytes and reduced mod q. */
+void mpc_scalar_hash(
+    struct mpc_scalar *r, const char *tag, const uint8_t *msg, size_t len);
 /* Uniform scalar in [0, q) from lk_random (512-bit reduction). */
 void mpc_scalar_random(struct mpc_scalar *r);
 /* Uniform non-zero scalar. */

@@ -152,6 +152,21 @@ mpc_scalar_from_wide(struct mpc_scalar *r, const uint8_t in[static 64])
 }
 
 void
+mpc_scalar_hash(
+    struct mpc_scalar *r, const char *tag, const uint8_t *msg, size_t len)
+{
+	struct lk_transcript t;
+	uint8_t h[64];
+
+	lk_transcript_init(&t, tag);
+	lk_transcript_append(&t, "msg", msg, len);
+	lk_transcript_challenge(&t, "scalar", h, sizeof(h));
+	mpc_scalar_from_wide(r, h);
+	lk_transcript_clear(&t);
+	lk_wipe(h, sizeof(h));
+}
+
+void
 mpc_scalar_random(struct mpc_scalar *r)
 {
 	uint8_t buf[64];

@@ -366,6 +366,95 @@ START_TEST(noncanonical_fields)
 }
 END_TEST
 
+/* The "zero proof" class (BitGo, notes/tecdsa.md §2 #3): proofs whose
+ * values are all 0 or all 1 must be refused, whatever the statement. */
+START_TEST(trivial_proofs_refused)
+{
+	struct mpc_ctx *ctx = tmpc_ctx();
+	struct tmpc_party *pi = tmpc_party(0), *pj = tmpc_party(1);
+	struct mpc_blame bl;
+	int fill;
+
+	for (fill = 0; fill < 2; fill++) {
+		struct mpc_zk_prm_proof prm;
+		struct mpc_zk_mod_proof mod;
+		struct mpc_zk_fac_proof fac;
+		struct mpc_zk_enc_proof enc;
+		struct mpc_zk_affg_proof affg;
+		struct mpc_zk_logstar_proof lg;
+		struct mpc_zk_mulstar_proof mul;
+		struct mpc_zk_sch_proof sch;
+		int i;
+
+		mpc_zk_prm_proof_init(&prm);
+		mpc_zk_mod_proof_init(&mod);
+		mpc_zk_fac_proof_init(&fac);
+		mpc_zk_enc_proof_init(&enc);
+		mpc_zk_affg_proof_init(&affg);
+		mpc_zk_logstar_proof_init(&lg);
+		mpc_zk_mulstar_proof_init(&mul);
+		if (fill) {
+			mpz_ptr all[] = { mod.w, fac.P, fac.Q, fac.A, fac.B,
+				fac.T, fac.sigma, fac.z1, fac.z2, fac.w1,
+				fac.w2, fac.v, enc.S, enc.A, enc.C, enc.z1,
+				enc.z2, enc.z3, affg.A, affg.By, affg.E, affg.S,
+				affg.F, affg.T, affg.z1, affg.z2, affg.z3,
+				affg.z4, affg.w, affg.wy, lg.S, lg.A, lg.D,
+				lg.z1, lg.z2, lg.z3, mul.A, mul.E, mul.S,
+				mul.z1, mul.z2, mul.w };
+			for (i = 0; i < (int) (sizeof(all) / sizeof(all[0]));
+			     i++)
+				mpz_set_ui(all[i], 1);
+			for (i = 0; i < MPC_M_PRM; i++) {
+				mpz_set_ui(prm.a[i], 1);
+				mpz_set_ui(prm.z[i], 1);
+				mpz_set_ui(mod.x[i], 1);
+				mpz_set_ui(mod.z[i], 1);
+			}
+			affg.Bx = F.X;
+			lg.Y = F.X;
+			mul.Bx = F.X;
+		}
+		sch.A = F.X;
+		mpc_scalar_set_u64(&sch.z, (uint64_t) fill);
+		ck_assert_int_eq(
+		    mpc_zk_sch_verify(ctx, &bl, &sch, &tmpc_sess, &F.X),
+		    MPC_EPROOF);
+		ck_assert_int_eq(
+		    mpc_zk_prm_verify(ctx, &bl, &prm, &tmpc_sess, pi->rp_peer),
+		    MPC_EPROOF);
+		ck_assert_int_eq(
+		    mpc_zk_mod_verify(ctx, &bl, &mod, &tmpc_sess, pi->pk_peer),
+		    MPC_EPROOF);
+		ck_assert_int_eq(mpc_zk_fac_verify(ctx, &bl, &fac, &tmpc_sess,
+		                     pj->rp_own, pi->pk_peer),
+		    MPC_EPROOF);
+		ck_assert_int_eq(mpc_zk_enc_verify(ctx, &bl, &enc, &tmpc_sess,
+		                     pj->rp_own, pi->pk_peer, F.K),
+		    MPC_EPROOF);
+		ck_assert_int_eq(
+		    mpc_zk_affg_verify(ctx, &bl, &affg, &tmpc_sess, pj->rp_own,
+		        pj->pk, pi->pk_peer, F.C, F.D, F.Y, &F.X),
+		    MPC_EPROOF);
+		ck_assert_int_eq(mpc_zk_logstar_verify(ctx, &bl, &lg,
+		                     &tmpc_sess, MPC_ZK_RANGE_ELL, pj->rp_own,
+		                     pi->pk_peer, F.Cl, &F.X, NULL),
+		    MPC_EPROOF);
+		ck_assert_int_eq(
+		    mpc_zk_mulstar_verify(ctx, &bl, &mul, &tmpc_sess,
+		        pj->rp_own, pi->pk_peer, F.Cm, F.Dm, &F.X),
+		    MPC_EPROOF);
+		mpc_zk_prm_proof_clear(&prm);
+		mpc_zk_mod_proof_clear(&mod);
+		mpc_zk_fac_proof_clear(&fac);
+		mpc_zk_enc_proof_clear(&enc);
+		mpc_zk_affg_proof_clear(&affg);
+		mpc_zk_logstar_proof_clear(&lg);
+		mpc_zk_mulstar_proof_clear(&mul);
+	}
+}
+END_TEST
+
 Suite *
 codec_suite(void)
 {
@@ -378,6 +467,7 @@ codec_suite(void)
 	tcase_add_loop_test(tc, truncated_and_trailing, 0, P_COUNT);
 	tcase_add_test(tc, wrong_tag_and_count);
 	tcase_add_test(tc, noncanonical_fields);
+	tcase_add_test(tc, trivial_proofs_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -169,6 +169,24 @@ START_TEST(scalar_wide_and_mpz)
 }
 END_TEST
 
+START_TEST(scalar_hash)
+{
+	struct mpc_scalar a, b;
+	const uint8_t m1[] = "ab", m2[] = "abc";
+
+	mpc_scalar_hash(&a, "tag-1", m1, 2);
+	mpc_scalar_hash(&b, "tag-1", m1, 2);
+	ck_assert(mpc_scalar_eq(&a, &b)); /* deterministic */
+	mpc_scalar_hash(&b, "tag-2", m1, 2);
+	ck_assert(!mpc_scalar_eq(&a, &b)); /* domain separated */
+	mpc_scalar_hash(&b, "tag-1", m2, 3);
+	ck_assert(!mpc_scalar_eq(&a, &b));
+	/* tag/message boundary: ("tag-1a", "b") != ("tag-1", "ab") */
+	mpc_scalar_hash(&b, "tag-1a", m1 + 1, 1);
+	ck_assert(!mpc_scalar_eq(&a, &b));
+}
+END_TEST
+
 START_TEST(scalar_ct_helpers)
 {
 	struct mpc_scalar a, b, c;
@@ -327,6 +345,7 @@ group_suite(void)
 	tcase_add_test(tc, scalar_decode_bounds);
 	tcase_add_test(tc, scalar_wide_and_mpz);
 	tcase_add_test(tc, scalar_ct_helpers);
+	tcase_add_test(tc, scalar_hash);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("point");
 	tcase_add_unchecked_fixture(tc, setup_q, teardown_q);
