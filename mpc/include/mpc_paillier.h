@@ -134,7 +134,7 @@ int mpc_rped_new(
 void mpc_rped_free(struct mpc_rped *rp);
 /* mpc_rped_precompute builds fixed-base tables so every later commitment
  * costs table multiplications instead of exponentiations: for a peer's
- * parameters tables of s and t mod N (about 11 MB; provers use them), for
+ * parameters tables of s and t mod N (about 8 MB; provers use them), for
  * one's own parameters half-size tables mod p and mod q used with CRT
  * (about 5 MB; verifiers use them). Call once per peer after its Pi^prm
  * verified, and once for one's own parameters. Not thread-safe; the
