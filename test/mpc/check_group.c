@@ -34,7 +34,7 @@ sc_to_z(mpz_t z, const struct mpc_scalar *a)
 static void
 z_to_sc(struct mpc_scalar *a, const mpz_t z)
 {
-	uint8_t b[32], t[32];
+	uint8_t b[32], t[32] = { 0 };
 	size_t cnt = 0;
 
 	memset(b, 0, 32);

@@ -136,7 +136,9 @@ START_TEST(commitments_match_gmp)
 	mpz_setbit(a, 99);
 	ck_assert_int_eq(
 	    mpc_rped_commit(p->rp_peer, c, a, 99, b, 4000), MPC_ERANGE);
-	mpz_clears(a, b, c, ref, NULL);
+	mpc_rped_free(plain_own);
+	mpc_rped_free(plain_peer);
+	mpz_clears(a, b, c, ref, lambda, NULL);
 }
 END_TEST
 
