@@ -158,6 +158,11 @@ int mpc_rped_commit_var(
     const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a, mpz_srcptr b);
 
 void mpc_rped_encode(struct proto_wbuf *w, const struct mpc_rped *rp);
+/* Own parameters for sealed storage: (t, lambda); the caller encrypts.
+ * Decoding rebuilds them on sk (which must outlive the object). */
+int mpc_rped_own_encode(struct proto_wbuf *w, const struct mpc_rped *rp);
+int mpc_rped_own_decode(struct proto_rbuf *r, const struct mpc_paillier_sk *sk,
+    struct mpc_rped **out);
 /* Decodes and validates as mpc_rped_new. */
 int mpc_rped_decode(struct proto_rbuf *r, struct mpc_rped **out);
 

@@ -384,3 +384,31 @@ mpc_rped_decode(struct proto_rbuf *r, struct mpc_rped **out)
 	mpz_clears(n, s, t, NULL);
 	return rv;
 }
+
+int
+mpc_rped_own_encode(struct proto_wbuf *w, const struct mpc_rped *rp)
+{
+	ARG_CHECK(w != NULL && rp != NULL && rp->sk != NULL);
+	mpc_bn_put(w, rp->t);
+	mpc_bn_put(w, rp->lambda);
+	return 0;
+}
+
+int
+mpc_rped_own_decode(struct proto_rbuf *r, const struct mpc_paillier_sk *sk,
+    struct mpc_rped **out)
+{
+	struct proto_rbuf save = *r;
+	mpz_t t, lambda;
+	int rv;
+
+	ARG_CHECK(r != NULL && sk != NULL && out != NULL);
+	*out = NULL;
+	mpz_inits(t, lambda, NULL);
+	if ((rv = mpc_bn_get(r, t, MPC_N_MAX_BITS, 0)) != 0
+	    || (rv = mpc_bn_get(r, lambda, MPC_N_MAX_BITS, 1)) != 0
+	    || (rv = mpc_rped_restore(out, sk, t, lambda)) != 0)
+		*r = save;
+	mpz_clears(t, lambda, NULL);
+	return rv;
+}

@@ -333,6 +333,48 @@ START_TEST(point_sums_and_encoding)
 }
 END_TEST
 
+START_TEST(errors_and_misuse)
+{
+	static const int codes[] = { MPC_EINVAL, MPC_ENOMEM, MPC_EDECODE,
+		MPC_ERANGE, MPC_EPOINT, MPC_ESCALAR, MPC_ENOTUNIT, MPC_EMODULUS,
+		MPC_EPROOF, MPC_ECOUNT, MPC_EPRIME, MPC_EEMPTY, MPC_ECRYPTO,
+		MPC_EPARAMS, MPC_ESPACE, MPC_EMISMATCH, MPC_EFULL };
+	const char *unknown = mpc_strerror(299);
+	struct mpc_point P;
+	struct mpc_scalar k;
+	struct mpc_zk_sch_proof pf;
+	struct mpc_zk_sess bad = tmpc_sess;
+	size_t i, j;
+
+	/* every code in the 200 block, each with its own message */
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		ck_assert_int_ge(codes[i], 200);
+		ck_assert_int_le(codes[i], 299);
+		ck_assert_str_ne(mpc_strerror(codes[i]), unknown);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(
+			    mpc_strerror(codes[i]), mpc_strerror(codes[j]));
+	}
+	ck_assert_str_eq(mpc_strerror(199), unknown);
+	/* programmer errors return MPC_EINVAL */
+	mpc_scalar_set_u64(&k, 3);
+	ck_assert_int_eq(mpc_point_mul_base(NULL, &P, &k), MPC_EINVAL);
+	ck_assert_int_eq(mpc_point_mul_base(tmpc_ctx(), &P, NULL), MPC_EINVAL);
+	ck_assert_int_eq(mpc_ctx_new(NULL), MPC_EINVAL);
+	ck_assert_int_eq(mpc_point_mul_base(tmpc_ctx(), &P, &k), 0);
+	bad.sid_len = 0; /* session ids are 1..256 bytes */
+	ck_assert_int_eq(
+	    mpc_zk_sch_prove_fresh(tmpc_ctx(), &pf, &bad, &P, &k), MPC_EINVAL);
+	bad.sid_len = MPC_SID_MAX + 1;
+	ck_assert_int_eq(
+	    mpc_zk_sch_verify(tmpc_ctx(), NULL, &pf, &bad, &P), MPC_EINVAL);
+	bad = tmpc_sess;
+	bad.aux_len = 3; /* aux NULL with a length */
+	ck_assert_int_eq(
+	    mpc_zk_sch_prove_fresh(tmpc_ctx(), &pf, &bad, &P, &k), MPC_EINVAL);
+}
+END_TEST
+
 Suite *
 group_suite(void)
 {
@@ -346,6 +388,7 @@ group_suite(void)
 	tcase_add_test(tc, scalar_wide_and_mpz);
 	tcase_add_test(tc, scalar_ct_helpers);
 	tcase_add_test(tc, scalar_hash);
+	tcase_add_test(tc, errors_and_misuse);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("point");
 	tcase_add_unchecked_fixture(tc, setup_q, teardown_q);

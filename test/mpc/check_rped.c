@@ -164,6 +164,17 @@ START_TEST(rped_encoding)
 	proto_rbuf_init(&r, buf, len - 1);
 	ck_assert_int_ne(mpc_rped_decode(&r, &rp), 0);
 	ck_assert_uint_eq(r.len, len - 1);
+	/* own (t, lambda) round trip; a peer's parameters have no secret */
+	proto_wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(mpc_rped_own_encode(&w, p->rp_own), 0);
+	ck_assert_int_eq(mpc_rped_own_encode(&w, p->rp_peer), MPC_EINVAL);
+	ck_assert_int_eq(proto_wbuf_finish(&w, &len), 0);
+	proto_rbuf_init(&r, buf, len);
+	ck_assert_int_eq(mpc_rped_own_decode(&r, p->sk, &rp), 0);
+	ck_assert_int_eq(proto_rbuf_done(&r), 0);
+	ck_assert(mpz_cmp(mpc_rped_s(rp), mpc_rped_s(p->rp_own)) == 0);
+	ck_assert(mpc_rped_is_own(rp));
+	mpc_rped_free(rp);
 }
 END_TEST
 
