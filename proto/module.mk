@@ -7,3 +7,5 @@ $(eval $(call lk_test,check_proto,$(wildcard test/proto/*.c),proto lkcommon))
 # proto never pull in nng.
 PROTONET_SRCS := $(wildcard proto/net/*.c)
 $(eval $(call lk_lib,protonet,$(PROTONET_SRCS)))
+
+$(eval $(call lk_fuzz,fuzz_proto,test/fuzz/fuzz_proto.c,proto lkcommon))

@@ -144,6 +144,11 @@ fnv(const uint8_t *p, size_t n)
 	return h;
 }
 
+static void violation(struct sim *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void trace(struct sim *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 violation(struct sim *s, const char *fmt, ...)
 {

@@ -26,6 +26,7 @@ enum proto_err {
 	PROTO_EBUSY = 119, /* too many requests in flight */
 	PROTO_EPOINT = 120, /* a group element failed validation */
 	PROTO_ESCALAR = 121, /* a scalar failed validation */
+	PROTO_EADDRINUSE = 122, /* a listen address is already taken */
 };
 
 const char *proto_strerror(int code);

@@ -106,9 +106,9 @@ int proto_link_up(const struct proto_link *l);
 void proto_link_close(struct proto_link *l);
 
 /* ---- blocking one-shot request, for command-line tools ---- */
-/* Dials url (synchronously: a refused or failed TLS connection is reported
- * at once), sends req and waits up to timeout_ms for the reply, which is
- * returned in *reply (caller frees with nng_msg_free). */
+/* Dials url, sends req and waits up to timeout_ms for the connection and
+ * again for the reply, which is returned in *reply (caller frees with
+ * nng_msg_free). No connection within the timeout is PROTO_EUNAVAIL. */
 int proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
     size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
     size_t errcap);

@@ -31,7 +31,7 @@ struct proto_cli {
 	nng_dialer dialer;
 	int nslots;
 	struct cli_slot *slots;
-	atomic_int pipes;
+	struct pipeset pipes;
 	atomic_int closing;
 };
 
@@ -98,14 +98,15 @@ cli_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 	struct proto_cli *c = arg;
 	struct proto_ev e;
 
-	(void) p;
 	memset(&e, 0, sizeof(e));
 	e.endpoint = c->endpoint;
 	if (ev == NNG_PIPE_EV_ADD_POST) {
-		atomic_fetch_add(&c->pipes, 1);
+		if (!pipeset_add(&c->pipes, nng_pipe_id(p)))
+			return;
 		e.kind = PROTO_EV_PEER_UP;
 	} else if (ev == NNG_PIPE_EV_REM_POST) {
-		atomic_fetch_sub(&c->pipes, 1);
+		if (!pipeset_del(&c->pipes, nng_pipe_id(p)))
+			return;
 		e.kind = PROTO_EV_PEER_DOWN;
 	} else
 		return;
@@ -125,6 +126,7 @@ proto_cli_open(struct proto_cli **out, struct proto_evq *q, int endpoint,
 		return PROTO_EINVAL;
 	c->q = q;
 	c->endpoint = endpoint;
+	pipeset_init(&c->pipes);
 	c->nslots = nctx;
 	if ((c->slots = calloc((size_t) nctx, sizeof(*c->slots))) == NULL) {
 		free(c);
@@ -167,6 +169,7 @@ fail_nosock:
 		if (c->slots[i].aio != NULL)
 			nng_aio_free(c->slots[i].aio);
 	free(c->slots);
+	pipeset_fini(&c->pipes);
 	free(c);
 	return proto_net_err(rv);
 }
@@ -197,7 +200,7 @@ proto_cli_send(struct proto_cli *c, nng_msg *msg, int timeout_ms, uint64_t tag)
 int
 proto_cli_pipes(const struct proto_cli *c)
 {
-	return atomic_load(&((struct proto_cli *) c)->pipes);
+	return pipeset_count(&((struct proto_cli *) c)->pipes);
 }
 
 void
@@ -214,5 +217,6 @@ proto_cli_close(struct proto_cli *c)
 	for (i = 0; i < c->nslots; i++)
 		nng_aio_free(c->slots[i].aio);
 	free(c->slots);
+	pipeset_fini(&c->pipes);
 	free(c);
 }

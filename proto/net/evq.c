@@ -117,3 +117,59 @@ proto_evq_wait(struct proto_evq *q, int timeout_ms, struct proto_ev *out)
 	free(e);
 	return 1;
 }
+
+void
+pipeset_init(struct pipeset *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	pthread_mutex_init(&ps->mu, NULL);
+}
+
+void
+pipeset_fini(struct pipeset *ps)
+{
+	pthread_mutex_destroy(&ps->mu);
+}
+
+int
+pipeset_add(struct pipeset *ps, uint32_t id)
+{
+	int i, changed = 0;
+
+	pthread_mutex_lock(&ps->mu);
+	for (i = 0; i < ps->n && ps->ids[i] != id; i++)
+		;
+	if (i == ps->n && ps->n < PIPESET_MAX) {
+		ps->ids[ps->n++] = id;
+		changed = 1;
+	}
+	pthread_mutex_unlock(&ps->mu);
+	return changed;
+}
+
+int
+pipeset_del(struct pipeset *ps, uint32_t id)
+{
+	int i, changed = 0;
+
+	pthread_mutex_lock(&ps->mu);
+	for (i = 0; i < ps->n; i++)
+		if (ps->ids[i] == id) {
+			ps->ids[i] = ps->ids[--ps->n];
+			changed = 1;
+			break;
+		}
+	pthread_mutex_unlock(&ps->mu);
+	return changed;
+}
+
+int
+pipeset_count(struct pipeset *ps)
+{
+	int n;
+
+	pthread_mutex_lock(&ps->mu);
+	n = ps->n;
+	pthread_mutex_unlock(&ps->mu);
+	return n;
+}

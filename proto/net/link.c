@@ -15,7 +15,7 @@ struct proto_link {
 	int endpoint;
 	nng_socket sock;
 	nng_aio *aio;
-	atomic_int pipes;
+	struct pipeset pipes;
 	atomic_int closing;
 };
 
@@ -44,14 +44,15 @@ link_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 	struct proto_link *l = arg;
 	struct proto_ev e;
 
-	(void) p;
 	memset(&e, 0, sizeof(e));
 	e.endpoint = l->endpoint;
 	if (ev == NNG_PIPE_EV_ADD_POST) {
-		atomic_fetch_add(&l->pipes, 1);
+		if (!pipeset_add(&l->pipes, nng_pipe_id(p)))
+			return;
 		e.kind = PROTO_EV_PEER_UP;
 	} else if (ev == NNG_PIPE_EV_REM_POST) {
-		atomic_fetch_sub(&l->pipes, 1);
+		if (!pipeset_del(&l->pipes, nng_pipe_id(p)))
+			return;
 		e.kind = PROTO_EV_PEER_DOWN;
 	} else
 		return;
@@ -73,7 +74,9 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 		return PROTO_ETRANSPORT;
 	l->q = q;
 	l->endpoint = endpoint;
+	pipeset_init(&l->pipes);
 	if ((rv = nng_pair1_open(&l->sock)) != 0) {
+		pipeset_fini(&l->pipes);
 		free(l);
 		return proto_net_err(rv);
 	}
@@ -116,6 +119,7 @@ fail:
 	nng_close(l->sock);
 	if (l->aio != NULL)
 		nng_aio_free(l->aio);
+	pipeset_fini(&l->pipes);
 	free(l);
 	return proto_net_err(rv);
 }
@@ -135,7 +139,7 @@ proto_link_send(struct proto_link *l, nng_msg *msg)
 int
 proto_link_up(const struct proto_link *l)
 {
-	return atomic_load(&((struct proto_link *) l)->pipes) > 0;
+	return pipeset_count(&((struct proto_link *) l)->pipes) > 0;
 }
 
 void
@@ -147,5 +151,6 @@ proto_link_close(struct proto_link *l)
 	nng_aio_stop(l->aio);
 	nng_close(l->sock);
 	nng_aio_free(l->aio);
+	pipeset_fini(&l->pipes);
 	free(l);
 }

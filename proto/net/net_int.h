@@ -2,8 +2,26 @@
 #ifndef PROTO_NET_INT_H
 #define PROTO_NET_INT_H
 
+#include <pthread.h>
+
 #include "proto_net.h"
 
 void proto_evq_push(struct proto_evq *q, const struct proto_ev *ev);
+
+/* The live pipes of a socket, by id. nng can report the removal of a pipe
+ * it never reported as added (one the protocol refused, such as a second
+ * peer on a pair1 socket), so a plain counter drifts; a set does not. */
+#define PIPESET_MAX 32
+struct pipeset {
+	pthread_mutex_t mu;
+	uint32_t ids[PIPESET_MAX];
+	int n;
+};
+void pipeset_init(struct pipeset *ps);
+void pipeset_fini(struct pipeset *ps);
+/* Return 1 when the set changed (a new pipe, or a known one removed). */
+int pipeset_add(struct pipeset *ps, uint32_t id);
+int pipeset_del(struct pipeset *ps, uint32_t id);
+int pipeset_count(struct pipeset *ps);
 
 #endif

@@ -28,6 +28,9 @@ struct proto_srv {
 	int nslots;
 	struct srv_slot *slots;
 	atomic_int closing;
+	/* Completion counts, for diagnostics and HEALTH. */
+	atomic_ullong recv_ok, recv_err, send_ok, send_err, rearm_skipped;
+	atomic_int last_recv_err;
 };
 
 static void
@@ -49,18 +52,25 @@ srv_cb(void *arg)
 			nng_msg *m = nng_aio_get_msg(s->aio);
 			if (m != NULL)
 				nng_msg_free(m);
-		}
+			atomic_fetch_add(&s->srv->send_err, 1);
+		} else
+			atomic_fetch_add(&s->srv->send_ok, 1);
 		if (!atomic_load(&s->srv->closing))
 			srv_arm_recv(s);
 		return;
 	}
 	/* SLOT_RECV */
 	if (rv != 0) {
+		atomic_fetch_add(&s->srv->recv_err, 1);
+		atomic_store(&s->srv->last_recv_err, rv);
 		if (rv != NNG_ECLOSED && rv != NNG_ECANCELED
 		    && !atomic_load(&s->srv->closing))
 			srv_arm_recv(s);
+		else
+			atomic_fetch_add(&s->srv->rearm_skipped, 1);
 		return;
 	}
+	atomic_fetch_add(&s->srv->recv_ok, 1);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = PROTO_EV_REQUEST;
 	ev.endpoint = s->srv->endpoint;

@@ -31,6 +31,8 @@ proto_net_err(int rv)
 		return PROTO_ETOOBIG;
 	case NNG_EAGAIN:
 		return PROTO_EBUSY;
+	case NNG_EADDRINUSE:
+		return PROTO_EADDRINUSE;
 	case NNG_EINVAL:
 		return PROTO_EINVAL;
 	default:
@@ -84,7 +86,11 @@ proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
 		goto out;
 	}
 	nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, max_msg);
-	if ((rv = nng_dialer_start(d, 0)) != 0) {
+	/* A synchronous TLS dial in nng 1.5.2 can stall forever; dial in
+	 * the background and let the send's timeout bound the wait. */
+	nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 250);
+	if ((rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) != 0) {
 		snprintf(err, errcap, "connect %s: %s", url, nng_strerror(rv));
 		goto out;
 	}
@@ -93,7 +99,15 @@ proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
 	    || (rv = nng_sendmsg(s, m, 0)) != 0) {
 		if (m != NULL)
 			nng_msg_free(m);
-		snprintf(err, errcap, "send to %s: %s", url, nng_strerror(rv));
+		if (rv == NNG_ETIMEDOUT) {
+			snprintf(err, errcap,
+			    "no connection to %s within %d ms (down, or TLS "
+			    "refused)",
+			    url, timeout_ms);
+			rv = NNG_ECONNREFUSED;
+		} else
+			snprintf(err, errcap, "send to %s: %s", url,
+			    nng_strerror(rv));
 		goto out;
 	}
 	if ((rv = nng_recvmsg(s, reply, 0)) != 0)

@@ -27,6 +27,7 @@ static const char *const proto_errors[] = {
 	[PROTO_EBUSY - 100]      = "too many requests in flight",
 	[PROTO_EPOINT - 100]     = "invalid group element",
 	[PROTO_ESCALAR - 100]    = "invalid scalar",
+	[PROTO_EADDRINUSE - 100] = "address already in use",
 };
 // clang-format on
 

@@ -1,0 +1,2 @@
+# Test-only programs and scripts of each test folder register themselves.
+-include $(wildcard test/*/module.mk)
