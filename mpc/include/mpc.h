@@ -64,7 +64,17 @@ enum mpc_err {
 	MPC_EPARAMS = 213, /* ring-Pedersen or Paillier parameters invalid */
 	MPC_ESPACE = 214, /* output buffer too small */
 	MPC_EMISMATCH = 215, /* key/parameter objects do not belong together */
-	MPC_EFULL = 216 /* prime pool full */
+	MPC_EFULL = 216, /* prime pool full */
+	MPC_EABORT = 217, /* protocol failed: see the blame */
+	MPC_EDUP = 218, /* duplicate message (ignored) */
+	MPC_EAUTH = 219, /* message signature invalid (ignored, no blame) */
+	MPC_ESESSION = 220, /* message of another session or receiver */
+	MPC_ESTATE = 221, /* call not valid in the object's state */
+	MPC_EUSED = 222, /* presignature already consumed */
+	MPC_EEPOCH = 223, /* another key or an old epoch (refreshed away) */
+	MPC_ESIG = 224, /* ECDSA signature does not verify */
+	MPC_EDERIVE = 225, /* BIP32: hardened index or invalid child */
+	MPC_ERECON = 226 /* export: shares do not reconstruct the key */
 };
 
 /* mpc_strerror: a static string for any MPC_E* code; codes of other blocks
@@ -84,7 +94,25 @@ enum mpc_blame_reason {
 	MPC_BLAME_ZK_LOGSTAR = 7,
 	MPC_BLAME_ZK_MULSTAR = 8,
 	MPC_BLAME_PAILLIER = 9, /* Paillier modulus rejected */
-	MPC_BLAME_RPED = 10 /* ring-Pedersen parameters rejected */
+	MPC_BLAME_RPED = 10, /* ring-Pedersen parameters rejected */
+	/* protocol-level reasons (mpc_proto.h; docs/MPC.md §10) */
+	MPC_BLAME_DECODE = 11, /* malformed signed message */
+	MPC_BLAME_ENVELOPE = 12, /* header inconsistent: version, kind,
+	                            round, sender, signer set */
+	MPC_BLAME_EQUIVOCATION = 13, /* two signed versions of one message */
+	MPC_BLAME_ECHO = 14, /* echo entry without a valid signature */
+	MPC_BLAME_COMMIT = 15, /* decommitment does not open the commitment */
+	MPC_BLAME_FELDMAN = 16, /* share does not match the commitments */
+	MPC_BLAME_VALUE = 17, /* value outside its domain (identity point,
+	                         non-unit ciphertext, refresh constant != 0) */
+	MPC_BLAME_OPENING = 18, /* revealed opening does not match */
+	MPC_BLAME_DELTA = 19, /* delta_i inconsistent with its openings */
+	MPC_BLAME_PARTIAL = 20, /* partial signature fails its check */
+	MPC_BLAME_PRESIG_ID = 21, /* partial of another presignature */
+	MPC_BLAME_COMPLAINT = 22, /* a complaint that does not hold */
+	MPC_BLAME_DEALER = 23, /* import: the dealer's data is bad */
+	MPC_BLAME_INCONSISTENT = 24, /* no culprit found (party NONE) */
+	MPC_BLAME_DUPLICATE = 25 /* two parties share a modulus */
 };
 
 /* Which check of a proof failed (struct mpc_blame.check). */
@@ -125,6 +153,7 @@ void mpc_ctx_free(struct mpc_ctx *ctx);
 #include "mpc_bn.h"
 #include "mpc_group.h"
 #include "mpc_paillier.h"
+#include "mpc_proto.h"
 #include "mpc_zk.h"
 
 #endif

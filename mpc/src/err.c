@@ -54,6 +54,26 @@ mpc_strerror(int code)
 		return "objects do not belong together";
 	case MPC_EFULL:
 		return "prime pool full";
+	case MPC_EABORT:
+		return "protocol aborted (see blame)";
+	case MPC_EDUP:
+		return "duplicate message";
+	case MPC_EAUTH:
+		return "message signature invalid";
+	case MPC_ESESSION:
+		return "message of another session or receiver";
+	case MPC_ESTATE:
+		return "not valid in this state";
+	case MPC_EUSED:
+		return "presignature already used";
+	case MPC_EEPOCH:
+		return "wrong key or epoch";
+	case MPC_ESIG:
+		return "signature does not verify";
+	case MPC_EDERIVE:
+		return "invalid derivation";
+	case MPC_ERECON:
+		return "shares do not reconstruct the key";
 	default:
 		return "unknown error";
 	}
