@@ -75,6 +75,9 @@ struct agg {
 	struct proto_evq *q;
 	struct proto_srv *front;
 	nng_tls_config *tls_front;
+	nng_tls_config *tls_probe;
+	struct proto_probe *probe;
+	uint64_t relistens;
 	struct agg_server servers[PROTO_MAX_NODES + 1];
 	struct agg_op ops[AGG_MAX_OPS];
 	uint32_t gen;

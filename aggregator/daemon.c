@@ -315,6 +315,28 @@ op_finish(struct agg *a, struct agg_op *op)
 }
 
 static void
+answer_ping(struct agg *a, uint32_t slot, const struct proto_hdr *h,
+    const uint8_t *body)
+{
+	struct proto_msg_ping req;
+	struct proto_msg_pong r;
+	struct proto_hdr rh = *h;
+	nng_msg *m;
+	int rv;
+
+	if ((rv = proto_msg_decode(&proto_schema_ping, &req, body, h->len))
+	    != 0) {
+		front_error(a, slot, h, rv, proto_strerror(rv));
+		return;
+	}
+	r.nonce = req.nonce;
+	rh.flags = PROTO_F_RESPONSE;
+	rh.sender = PROTO_SENDER_CLIENT;
+	if (proto_net_frame(&m, &rh, &proto_schema_pong, &r) == 0)
+		proto_srv_reply(a->front, slot, m);
+}
+
+static void
 on_front(struct agg *a, const struct proto_ev *ev)
 {
 	struct proto_hdr h;
@@ -331,6 +353,9 @@ on_front(struct agg *a, const struct proto_ev *ev)
 		return;
 	}
 	switch (h.type) {
+	case PROTO_T_PING:
+		answer_ping(a, ev->slot, &h, body);
+		break;
 	case PROTO_T_CLUSTER_HEALTH_REQ:
 		start_cluster_health(a, ev->slot, &h, body);
 		break;
@@ -375,6 +400,14 @@ agg_step(struct agg *a, int timeout_ms)
 	case PROTO_EV_REPLY:
 		on_reply(a, &ev);
 		break;
+	case PROTO_EV_LISTENER_DEAD: {
+		int rv = proto_srv_relisten(a->front);
+		a->relistens++;
+		LK_WARN("client listener stopped accepting (nng 1.5.2 defect); "
+		        "replaced: %s",
+		    rv == 0 ? "ok" : proto_strerror(rv));
+		break;
+	}
 	case PROTO_EV_PEER_UP:
 	case PROTO_EV_PEER_DOWN:
 		LK_INFO("server %d %s", ev.endpoint,
@@ -398,7 +431,7 @@ agg_open(struct agg *a, char *err, size_t errcap)
 		return rv;
 	}
 	if ((rv = proto_tls_server(&a->tls_front, a->cfg.cert, a->cfg.key, NULL,
-	         why, sizeof(why)))
+	         0, why, sizeof(why)))
 	    != 0) {
 		snprintf(err, errcap, "[tls] cert/key: %s", why);
 		return rv;
@@ -431,6 +464,19 @@ agg_open(struct agg *a, char *err, size_t errcap)
 		    a->cfg.listen, proto_strerror(rv));
 		return rv;
 	}
+	/* The watchdog checks the client listener; it needs no credentials
+	 * (the listener asks for none) and only tests liveness. */
+	if ((rv = proto_tls_client(
+	         &a->tls_probe, NULL, NULL, NULL, NULL, why, sizeof(why)))
+	        != 0
+	    || (rv = proto_probe_new(&a->probe, a->q, 2000)) != 0
+	    || (rv = proto_probe_add(a->probe, 0, a->cfg.listen, a->tls_probe))
+	        != 0
+	    || (rv = proto_probe_start(a->probe)) != 0) {
+		snprintf(
+		    err, errcap, "listener watchdog: %s", proto_strerror(rv));
+		return rv;
+	}
 	return 0;
 }
 
@@ -440,6 +486,11 @@ agg_close(struct agg *a)
 	struct proto_ev ev;
 	int i;
 
+	proto_probe_free(a->probe);
+	a->probe = NULL;
+	if (a->tls_probe != NULL)
+		nng_tls_config_free(a->tls_probe);
+	a->tls_probe = NULL;
 	proto_srv_close(a->front);
 	a->front = NULL;
 	for (i = 1; i <= PROTO_MAX_NODES; i++) {

@@ -22,6 +22,7 @@ static const struct {
 	    nng_msg **);
 } dispatch[] = {
 	{ PROTO_T_HEALTH_REQ, srv_handle_health },
+	{ PROTO_T_PING, srv_handle_ping },
 };
 
 static struct proto_srv *
@@ -123,8 +124,21 @@ srv_step(struct srv *s, int timeout_ms)
 		break;
 	case PROTO_EV_PEER_UP:
 	case PROTO_EV_PEER_DOWN:
-		LK_INFO("peer %d link %s", ev.endpoint - SRV_EP_PEER_BASE,
+		peer = ev.endpoint - SRV_EP_PEER_BASE;
+		if (peer >= 1 && peer <= s->cfg.n)
+			s->peers[peer].down_since
+			    = ev.kind == PROTO_EV_PEER_UP ? 0 : srv_now_ms();
+		LK_INFO("peer %d link %s", peer,
 		    ev.kind == PROTO_EV_PEER_UP ? "up" : "down");
+		break;
+	case PROTO_EV_LISTENER_DEAD:
+		if (ev.endpoint == SRV_EP_AGG) {
+			int rv = proto_srv_relisten(s->agg);
+			s->relistens++;
+			LK_WARN("aggregator listener stopped accepting "
+			        "(nng 1.5.2 defect); replaced: %s",
+			    rv == 0 ? "ok" : proto_strerror(rv));
+		}
 		break;
 	default:
 		break;
@@ -138,6 +152,7 @@ srv_tick(struct srv *s)
 {
 	struct proto_msg_peer_heartbeat hb;
 	struct proto_hdr h;
+	uint64_t now;
 	int i;
 
 	memset(&h, 0, sizeof(h));
@@ -146,6 +161,19 @@ srv_tick(struct srv *s)
 	hb.id = s->cfg.id;
 	memcpy(hb.boot_id, s->boot_id, sizeof(hb.boot_id));
 	hb.counter = s->hb_counter;
+	now = srv_now_ms();
+	for (i = 1; i <= s->cfg.n; i++) {
+		struct srv_peer *p = &s->peers[i];
+		/* A listening link that stays down may have a dead listener
+		 * (see proto_link_relisten): replace it every few seconds. */
+		if (p->link != NULL && i < s->cfg.id && p->down_since != 0
+		    && now - p->down_since > 3000
+		    && now - p->last_relisten > 3000) {
+			p->last_relisten = now;
+			if (proto_link_relisten(p->link) == 0)
+				s->relistens++;
+		}
+	}
 	for (i = 1; i <= s->cfg.n; i++) {
 		nng_msg *m;
 		if (s->peers[i].link == NULL
@@ -175,7 +203,7 @@ open_links(struct srv *s, char *err, size_t errcap)
 			proto_url_port_add(
 			    url, sizeof(url), s->cfg.listen_peer, i);
 			rv = proto_tls_server(&s->tls_peer[i], s->cfg.cert,
-			    s->cfg.key, pc->cert, why, sizeof(why));
+			    s->cfg.key, pc->cert, 0, why, sizeof(why));
 		} else {
 			proto_url_port_add(
 			    url, sizeof(url), pc->addr, s->cfg.id);
@@ -205,7 +233,7 @@ open_links(struct srv *s, char *err, size_t errcap)
 int
 srv_open(struct srv *s, char *err, size_t errcap)
 {
-	char why[PATH_MAX + 128];
+	char why[PATH_MAX + 128] = "";
 	int rv;
 
 	lk_random(s->boot_id, sizeof(s->boot_id));
@@ -217,7 +245,7 @@ srv_open(struct srv *s, char *err, size_t errcap)
 		return rv;
 	}
 	if ((rv = proto_tls_server(&s->tls_agg, s->cfg.cert, s->cfg.key,
-	         s->cfg.agg_cert, why, sizeof(why)))
+	         s->cfg.agg_cert, 1, why, sizeof(why)))
 	    != 0) {
 		snprintf(err, errcap, "[tls]/[aggregator] cert: %s", why);
 		return rv;
@@ -238,7 +266,24 @@ srv_open(struct srv *s, char *err, size_t errcap)
 		    s->cfg.listen_admin, proto_strerror(rv));
 		return rv;
 	}
-	return open_links(s, err, errcap);
+	if ((rv = open_links(s, err, errcap)) != 0)
+		return rv;
+	why[0] = '\0';
+	/* The watchdog connects as this node itself (pinned above) to the
+	 * aggregator-facing listener. */
+	if ((rv = proto_tls_client(&s->tls_probe, s->cfg.cert, "localhost",
+	         s->cfg.cert, s->cfg.key, why, sizeof(why)))
+	        != 0
+	    || (rv = proto_probe_new(&s->probe, s->q, 2000)) != 0
+	    || (rv = proto_probe_add(
+	            s->probe, SRV_EP_AGG, s->cfg.listen_agg, s->tls_probe))
+	        != 0
+	    || (rv = proto_probe_start(s->probe)) != 0) {
+		snprintf(err, errcap, "listener watchdog: %s",
+		    why[0] ? why : proto_strerror(rv));
+		return rv;
+	}
+	return 0;
 }
 
 void
@@ -248,6 +293,11 @@ srv_close(struct srv *s)
 	int i;
 
 	/* Stop the producers first, then drain what they queued. */
+	proto_probe_free(s->probe);
+	s->probe = NULL;
+	if (s->tls_probe != NULL)
+		nng_tls_config_free(s->tls_probe);
+	s->tls_probe = NULL;
 	proto_srv_close(s->agg);
 	s->agg = NULL;
 	proto_srv_close(s->admin);

@@ -46,3 +46,21 @@ srv_handle_health(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
 	rh.sender = s->cfg.id;
 	return proto_net_frame(reply, &rh, &proto_schema_health_resp, &r);
 }
+
+int
+srv_handle_ping(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
+    nng_msg **reply)
+{
+	struct proto_msg_ping req;
+	struct proto_msg_pong r;
+	struct proto_hdr rh = *h;
+	int rv;
+
+	if ((rv = proto_msg_decode(&proto_schema_ping, &req, body, h->len))
+	    != 0)
+		return rv;
+	r.nonce = req.nonce;
+	rh.flags = PROTO_F_RESPONSE;
+	rh.sender = s->cfg.id;
+	return proto_net_frame(reply, &rh, &proto_schema_pong, &r);
+}

@@ -7,13 +7,20 @@
 
 #include "srv.h"
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, stats_flag;
 
 static void
 on_signal(int sig)
 {
 	(void) sig;
 	stop_flag = 1;
+}
+
+static void
+on_usr1(int sig)
+{
+	(void) sig;
+	stats_flag = 1;
 }
 
 static void
@@ -167,6 +174,8 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (srv_open(&s, err, sizeof(err)) != 0) {
@@ -188,6 +197,11 @@ main(int argc, char **argv)
 		/* Bounded wait: the signal flag is seen within 100 ms. */
 		wait = (int) (next_tick - now);
 		srv_step(&s, wait > 100 ? 100 : wait);
+		if (stats_flag) {
+			stats_flag = 0;
+			LK_INFO("transport statistics (SIGUSR1):");
+			proto_net_dump_stats();
+		}
 	}
 	LK_INFO("shutting down");
 	srv_close(&s);

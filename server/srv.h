@@ -70,6 +70,8 @@ enum { SRV_EP_AGG = 0, SRV_EP_ADMIN = 1, SRV_EP_PEER_BASE = 100 };
 struct srv_peer {
 	struct proto_link *link;
 	uint64_t last_heard; /* monotonic ms, 0 = never */
+	uint64_t down_since; /* monotonic ms, 0 while the link is up */
+	uint64_t last_relisten;
 	uint64_t bad_msgs;
 };
 
@@ -81,6 +83,9 @@ struct srv {
 	struct proto_srv *admin; /* NULL unless [listen] admin is set */
 	struct srv_peer peers[PROTO_MAX_NODES + 1];
 	nng_tls_config *tls_agg;
+	nng_tls_config *tls_probe; /* self-probe of the aggregator listener */
+	struct proto_probe *probe;
+	uint64_t relistens;
 	nng_tls_config *tls_peer[PROTO_MAX_NODES + 1];
 	uint8_t boot_id[16];
 	uint64_t start_ms;
@@ -97,6 +102,8 @@ void srv_tick(struct srv *s);
 
 /* Request handlers: fill a reply for a decoded request frame. */
 int srv_handle_health(struct srv *s, const struct proto_hdr *h,
+    const uint8_t *body, nng_msg **reply);
+int srv_handle_ping(struct srv *s, const struct proto_hdr *h,
     const uint8_t *body, nng_msg **reply);
 
 #endif

@@ -53,6 +53,8 @@ enum proto_type {
 	PROTO_T_FANOUT_REQ = 0x0006,
 	PROTO_T_FANOUT_RESP = 0x0007,
 	PROTO_T_PEER_HEARTBEAT = 0x0008,
+	PROTO_T_PING = 0x0009,
+	PROTO_T_PONG = 0x000a,
 	PROTO_T_CONS_FIRST = 0x0100,
 	PROTO_T_CONS_LAST = 0x01ff,
 	PROTO_T_MPC_FIRST = 0x0200,
@@ -146,6 +148,11 @@ struct proto_hdr {
 	F(M, FIXED, boot_id, 16, 0)       \
 	F(M, U64, counter, 0, UINT64_MAX)
 
+/* Liveness of a listener: every request endpoint answers PING with PONG
+ * carrying the same nonce (used by the listener watchdog). */
+#define PROTO_MSG_ping(F, M) F(M, U64, nonce, 0, UINT64_MAX)
+#define PROTO_MSG_pong(F, M) F(M, U64, nonce, 0, UINT64_MAX)
+
 /* The registry: every message with its frame type (0 = list element). */
 #define PROTO_MESSAGES(X)                                   \
 	X(error, PROTO_T_ERROR)                             \
@@ -159,7 +166,9 @@ struct proto_hdr {
 	X(fanout_req, PROTO_T_FANOUT_REQ)                   \
 	X(fanout_result, 0)                                 \
 	X(fanout_resp, PROTO_T_FANOUT_RESP)                 \
-	X(peer_heartbeat, PROTO_T_PEER_HEARTBEAT)
+	X(peer_heartbeat, PROTO_T_PEER_HEARTBEAT)           \
+	X(ping, PROTO_T_PING)                               \
+	X(pong, PROTO_T_PONG)
 
 #define PROTO_DECLARE(name, typ) PROTO_STRUCT(name)
 PROTO_MESSAGES(PROTO_DECLARE)

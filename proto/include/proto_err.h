@@ -27,6 +27,7 @@ enum proto_err {
 	PROTO_EPOINT = 120, /* a group element failed validation */
 	PROTO_ESCALAR = 121, /* a scalar failed validation */
 	PROTO_EADDRINUSE = 122, /* a listen address is already taken */
+	PROTO_EREPLY = 123, /* a reply did not match its request */
 };
 
 const char *proto_strerror(int code);

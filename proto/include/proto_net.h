@@ -32,7 +32,8 @@ enum proto_ev_kind {
 	PROTO_EV_PEER_MSG, /* a message on a proto_link */
 	PROTO_EV_PEER_UP, /* a proto_link or proto_cli gained its pipe */
 	PROTO_EV_PEER_DOWN, /* ... and lost it */
-	PROTO_EV_WAKE /* proto_evq_wake */
+	PROTO_EV_WAKE, /* proto_evq_wake */
+	PROTO_EV_LISTENER_DEAD /* the watchdog found a listener not accepting */
 };
 
 struct proto_ev {
@@ -50,6 +51,7 @@ struct proto_evq;
 struct proto_srv;
 struct proto_cli;
 struct proto_link;
+struct proto_probe;
 
 /* ---- event queue ---- */
 int proto_evq_new(struct proto_evq **q);
@@ -64,13 +66,17 @@ void proto_evq_wake(struct proto_evq *q);
 /* ---- TLS configuration ---- */
 /* A server-side config presenting cert/key. With pinned_pem_path (a file
  * holding one or more PEM certificates) clients must present one of them;
- * with NULL no client certificate is asked for. Errors name the file. */
+ * with pin_self, the node's own certificate is accepted too (so that its
+ * listener watchdog can connect); with NULL no client certificate is asked
+ * for. Errors name the file. */
 int proto_tls_server(nng_tls_config **out, const char *cert_path,
-    const char *key_path, const char *pinned_pem_path, char *err,
+    const char *key_path, const char *pinned_pem_path, int pin_self, char *err,
     size_t errcap);
 /* A client-side config trusting only trust_pem_path (a CA, or the pinned
  * certificate of the one server allowed) and checking server_name; with
- * cert_path/key_path it also presents a client certificate. */
+ * cert_path/key_path it also presents a client certificate. trust_pem_path
+ * NULL skips verifying the server: only for a process probing its own
+ * listener. */
 int proto_tls_client(nng_tls_config **out, const char *trust_pem_path,
     const char *server_name, const char *cert_path, const char *key_path,
     char *err, size_t errcap);
@@ -81,6 +87,13 @@ int proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
 /* Sends msg (ownership passes, even on error) as the reply on slot. */
 int proto_srv_reply(struct proto_srv *s, uint32_t slot, nng_msg *msg);
 void proto_srv_close(struct proto_srv *s);
+/* Replaces the listener (same URL and TLS); established connections and
+ * requests in flight are unaffected. See the watchdog below. */
+int proto_srv_relisten(struct proto_srv *s);
+struct proto_srv_counts {
+	uint64_t requests, replies, errors, relistens;
+};
+void proto_srv_counts(const struct proto_srv *s, struct proto_srv_counts *out);
 
 /* ---- req endpoint ---- */
 int proto_cli_open(struct proto_cli **out, struct proto_evq *q, int endpoint,
@@ -104,6 +117,23 @@ int proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 int proto_link_send(struct proto_link *l, nng_msg *msg);
 int proto_link_up(const struct proto_link *l);
 void proto_link_close(struct proto_link *l);
+/* Replaces the listener of a listening link (no-op for a dialing one). */
+int proto_link_relisten(struct proto_link *l);
+
+/* ---- listener watchdog ----
+ * nng 1.5.2 stops a TLS listener for good when a connecting peer's SP
+ * negotiation ends in NNG_ECLOSED, which a remote peer can provoke. The
+ * watchdog thread connects to each registered listener every interval_ms
+ * with a PING and posts PROTO_EV_LISTENER_DEAD(endpoint) after two
+ * failures in a row; the owner answers with proto_srv_relisten. */
+int proto_probe_new(
+    struct proto_probe **out, struct proto_evq *q, int interval_ms);
+/* Before proto_probe_start: url is the listen URL (a wildcard host is
+ * probed on 127.0.0.1); tls is a client config the listener accepts. */
+int proto_probe_add(
+    struct proto_probe *p, int endpoint, const char *url, nng_tls_config *tls);
+int proto_probe_start(struct proto_probe *p);
+void proto_probe_free(struct proto_probe *p);
 
 /* ---- blocking one-shot request, for command-line tools ---- */
 /* Dials url, sends req and waits up to timeout_ms for the connection and
@@ -112,6 +142,10 @@ void proto_link_close(struct proto_link *l);
 int proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
     size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
     size_t errcap);
+
+/* Writes every non-zero nng counter (sockets, listeners, dialers, pipes:
+ * accept errors by cause, rejects, bytes) to stderr, for operators. */
+void proto_net_dump_stats(void);
 
 /* Maps an nng error to a PROTO_E* code. */
 int proto_net_err(int nng_rv);

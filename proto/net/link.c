@@ -6,6 +6,7 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/pair1/pair.h>
+#include <nng/supplemental/util/platform.h>
 
 #include "net_int.h"
 #include "proto_err.h"
@@ -17,6 +18,11 @@ struct proto_link {
 	nng_aio *aio;
 	struct pipeset pipes;
 	atomic_int closing;
+	int listen;
+	char *url;
+	nng_tls_config *tls;
+	size_t max_msg;
+	nng_listener lst;
 };
 
 static void
@@ -65,7 +71,6 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
     const char *url, int listen, nng_tls_config *tls, size_t max_msg)
 {
 	struct proto_link *l;
-	nng_listener lst;
 	nng_dialer d;
 	int rv;
 
@@ -74,12 +79,18 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 		return PROTO_ETRANSPORT;
 	l->q = q;
 	l->endpoint = endpoint;
+	l->listen = listen;
+	l->max_msg = max_msg;
 	pipeset_init(&l->pipes);
-	if ((rv = nng_pair1_open(&l->sock)) != 0) {
+	if ((l->url = strdup(url)) == NULL) {
 		pipeset_fini(&l->pipes);
 		free(l);
-		return proto_net_err(rv);
+		return PROTO_ETRANSPORT;
 	}
+	if ((l->tls = tls) != NULL)
+		nng_tls_config_hold(tls);
+	if ((rv = nng_pair1_open(&l->sock)) != 0)
+		goto fail_nosock;
 	nng_socket_set_size(l->sock, NNG_OPT_RECVMAXSZ, max_msg);
 	nng_socket_set_int(l->sock, NNG_OPT_SENDBUF, 256);
 	nng_socket_set_int(l->sock, NNG_OPT_RECVBUF, 256);
@@ -90,14 +101,7 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 	if ((rv = nng_aio_alloc(&l->aio, link_recv_cb, l)) != 0)
 		goto fail;
 	if (listen) {
-		if ((rv = nng_listener_create(&lst, l->sock, url)) != 0
-		    || (tls != NULL
-		        && (rv = nng_listener_set_ptr(
-		                lst, NNG_OPT_TLS_CONFIG, tls))
-		            != 0))
-			goto fail;
-		nng_listener_set_size(lst, NNG_OPT_RECVMAXSZ, max_msg);
-		if ((rv = nng_listener_start(lst, 0)) != 0)
+		if ((rv = net_listen(l->sock, url, tls, max_msg, &l->lst)) != 0)
 			goto fail;
 	} else {
 		if ((rv = nng_dialer_create(&d, l->sock, url)) != 0
@@ -117,8 +121,12 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 fail:
 	atomic_store(&l->closing, 1);
 	nng_close(l->sock);
+fail_nosock:
 	if (l->aio != NULL)
 		nng_aio_free(l->aio);
+	if (l->tls != NULL)
+		nng_tls_config_free(l->tls);
+	free(l->url);
 	pipeset_fini(&l->pipes);
 	free(l);
 	return proto_net_err(rv);
@@ -151,6 +159,33 @@ proto_link_close(struct proto_link *l)
 	nng_aio_stop(l->aio);
 	nng_close(l->sock);
 	nng_aio_free(l->aio);
+	if (l->tls != NULL)
+		nng_tls_config_free(l->tls);
+	free(l->url);
 	pipeset_fini(&l->pipes);
 	free(l);
+}
+
+/* See proto_srv_relisten: the same nng 1.5.2 defect can stop a pair1
+ * listener, and a link that stays down cannot tell a dead listener from a
+ * dead peer, so the owner replaces the listener while the link is down. */
+int
+proto_link_relisten(struct proto_link *l)
+{
+	nng_listener nl;
+	int rv, tries;
+
+	if (!l->listen)
+		return 0;
+	nng_listener_close(l->lst);
+	for (tries = 0; tries < 50; tries++) {
+		if ((rv = net_listen(l->sock, l->url, l->tls, l->max_msg, &nl))
+		    != NNG_EADDRINUSE)
+			break;
+		nng_msleep(20);
+	}
+	if (rv != 0)
+		return proto_net_err(rv);
+	l->lst = nl;
+	return 0;
 }

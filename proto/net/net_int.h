@@ -24,4 +24,8 @@ int pipeset_add(struct pipeset *ps, uint32_t id);
 int pipeset_del(struct pipeset *ps, uint32_t id);
 int pipeset_count(struct pipeset *ps);
 
+/* Creates and starts a listener on sock (TLS when tls != NULL). */
+int net_listen(nng_socket sock, const char *url, nng_tls_config *tls,
+    size_t max_msg, nng_listener *out);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
+#include <nng/supplemental/util/platform.h>
 
 #include "net_int.h"
 #include "proto_err.h"
@@ -28,9 +29,13 @@ struct proto_srv {
 	int nslots;
 	struct srv_slot *slots;
 	atomic_int closing;
+	char *url;
+	nng_tls_config *tls;
+	size_t max_msg;
 	/* Completion counts, for diagnostics and HEALTH. */
 	atomic_ullong recv_ok, recv_err, send_ok, send_err, rearm_skipped;
 	atomic_int last_recv_err;
+	atomic_int relistens;
 };
 
 static void
@@ -100,13 +105,13 @@ proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
 	if ((rv = nng_rep0_open(&s->sock)) != 0)
 		goto fail_nosock;
 	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, max_msg);
-	if ((rv = nng_listener_create(&s->lst, s->sock, url)) != 0)
+	s->max_msg = max_msg;
+	if ((s->url = strdup(url)) == NULL) {
+		rv = NNG_ENOMEM;
 		goto fail;
-	if (tls != NULL
-	    && (rv = nng_listener_set_ptr(s->lst, NNG_OPT_TLS_CONFIG, tls))
-	        != 0)
-		goto fail;
-	nng_listener_set_size(s->lst, NNG_OPT_RECVMAXSZ, max_msg);
+	}
+	if ((s->tls = tls) != NULL)
+		nng_tls_config_hold(tls);
 	for (i = 0; i < nctx; i++) {
 		struct srv_slot *sl = &s->slots[i];
 		sl->srv = s;
@@ -115,7 +120,7 @@ proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
 		    || (rv = nng_ctx_open(&sl->ctx, s->sock)) != 0)
 			goto fail;
 	}
-	if ((rv = nng_listener_start(s->lst, 0)) != 0)
+	if ((rv = net_listen(s->sock, url, tls, max_msg, &s->lst)) != 0)
 		goto fail;
 	for (i = 0; i < nctx; i++)
 		srv_arm_recv(&s->slots[i]);
@@ -127,6 +132,9 @@ fail_nosock:
 	for (i = 0; i < nctx; i++)
 		if (s->slots[i].aio != NULL)
 			nng_aio_free(s->slots[i].aio);
+	if (s->tls != NULL)
+		nng_tls_config_free(s->tls);
+	free(s->url);
 	free(s->slots);
 	free(s);
 	return proto_net_err(rv);
@@ -162,6 +170,46 @@ proto_srv_close(struct proto_srv *s)
 	nng_close(s->sock);
 	for (i = 0; i < s->nslots; i++)
 		nng_aio_free(s->slots[i].aio);
+	if (s->tls != NULL)
+		nng_tls_config_free(s->tls);
+	free(s->url);
 	free(s->slots);
 	free(s);
+}
+
+/* nng 1.5.2 stops a listener for good when a peer's SP negotiation fails
+ * with NNG_ECLOSED (its listener core reads that as "listener closed";
+ * fixed upstream later by mapping it to NNG_ECONNSHUT). Replacing the
+ * listener is the only remedy available to us; established pipes and the
+ * contexts are unaffected. */
+int
+proto_srv_relisten(struct proto_srv *s)
+{
+	nng_listener l;
+	int rv, tries;
+
+	nng_listener_close(s->lst);
+	/* The old listener's port is released asynchronously. */
+	for (tries = 0; tries < 50; tries++) {
+		if ((rv = net_listen(s->sock, s->url, s->tls, s->max_msg, &l))
+		    != NNG_EADDRINUSE)
+			break;
+		nng_msleep(20);
+	}
+	if (rv != 0)
+		return proto_net_err(rv);
+	s->lst = l;
+	atomic_fetch_add(&s->relistens, 1);
+	return 0;
+}
+
+void
+proto_srv_counts(const struct proto_srv *s, struct proto_srv_counts *out)
+{
+	struct proto_srv *m = (struct proto_srv *) s;
+
+	out->requests = atomic_load(&m->recv_ok);
+	out->replies = atomic_load(&m->send_ok);
+	out->errors = atomic_load(&m->recv_err) + atomic_load(&m->send_err);
+	out->relistens = (uint64_t) atomic_load(&m->relistens);
 }

@@ -66,25 +66,46 @@ out:
 	return rv;
 }
 
+/* Trusts the certificates in path, plus those in also (may be NULL), as
+ * the only anchors: one chain call, as the engine replaces rather than
+ * extends the list on some versions. */
 static int
-trust(nng_tls_config *c, const char *path, char *err, size_t errcap)
+trust(nng_tls_config *c, const char *path, const char *also, char *err,
+    size_t errcap)
 {
-	char *pem = read_pem(path, err, errcap);
-	int rv = 0;
+	char *pem = read_pem(path, err, errcap), *pem2 = NULL, *both = NULL;
+	int rv = PROTO_EINVAL;
+	size_t n1, n2;
 
 	if (pem == NULL)
 		return PROTO_EINVAL;
-	if (nng_tls_config_ca_chain(c, pem, NULL) != 0) {
-		snprintf(err, errcap, "%s: certificate(s) rejected", path);
-		rv = PROTO_EINVAL;
+	if (also != NULL) {
+		if ((pem2 = read_pem(also, err, errcap)) == NULL)
+			goto out;
+		n1 = strlen(pem);
+		n2 = strlen(pem2);
+		if ((both = malloc(n1 + n2 + 2)) == NULL)
+			goto out;
+		memcpy(both, pem, n1);
+		both[n1] = '\n';
+		memcpy(both + n1 + 1, pem2, n2 + 1);
 	}
+	if (nng_tls_config_ca_chain(c, both != NULL ? both : pem, NULL) != 0) {
+		snprintf(err, errcap, "%s: certificate(s) rejected", path);
+		goto out;
+	}
+	rv = 0;
+out:
 	free(pem);
+	free(pem2);
+	free(both);
 	return rv;
 }
 
 int
 proto_tls_server(nng_tls_config **out, const char *cert_path,
-    const char *key_path, const char *pinned_pem_path, char *err, size_t errcap)
+    const char *key_path, const char *pinned_pem_path, int pin_self, char *err,
+    size_t errcap)
 {
 	nng_tls_config *c = NULL;
 	int rv;
@@ -98,7 +119,9 @@ proto_tls_server(nng_tls_config **out, const char *cert_path,
 	if ((rv = own_cert(c, cert_path, key_path, err, errcap)) != 0)
 		goto fail;
 	if (pinned_pem_path != NULL) {
-		if ((rv = trust(c, pinned_pem_path, err, errcap)) != 0)
+		if ((rv = trust(c, pinned_pem_path, pin_self ? cert_path : NULL,
+		         err, errcap))
+		    != 0)
 			goto fail;
 		nng_tls_config_auth_mode(c, NNG_TLS_AUTH_MODE_REQUIRED);
 	} else
@@ -124,9 +147,13 @@ proto_tls_client(nng_tls_config **out, const char *trust_pem_path,
 		return PROTO_ETRANSPORT;
 	}
 	nng_tls_config_version(c, NNG_TLS_1_2, NNG_TLS_1_2);
-	if ((rv = trust(c, trust_pem_path, err, errcap)) != 0)
-		goto fail;
-	nng_tls_config_auth_mode(c, NNG_TLS_AUTH_MODE_REQUIRED);
+	if (trust_pem_path == NULL)
+		nng_tls_config_auth_mode(c, NNG_TLS_AUTH_MODE_NONE);
+	else {
+		if ((rv = trust(c, trust_pem_path, NULL, err, errcap)) != 0)
+			goto fail;
+		nng_tls_config_auth_mode(c, NNG_TLS_AUTH_MODE_REQUIRED);
+	}
 	if (server_name != NULL
 	    && nng_tls_config_server_name(c, server_name) != 0) {
 		snprintf(err, errcap, "bad server name '%s'", server_name);

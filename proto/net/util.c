@@ -41,6 +41,26 @@ proto_net_err(int rv)
 }
 
 int
+net_listen(nng_socket sock, const char *url, nng_tls_config *tls,
+    size_t max_msg, nng_listener *out)
+{
+	nng_listener l;
+	int rv;
+
+	if ((rv = nng_listener_create(&l, sock, url)) != 0)
+		return rv;
+	if ((tls != NULL
+	        && (rv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, tls)) != 0)
+	    || (rv = nng_listener_set_size(l, NNG_OPT_RECVMAXSZ, max_msg)) != 0
+	    || (rv = nng_listener_start(l, 0)) != 0) {
+		nng_listener_close(l);
+		return rv;
+	}
+	*out = l;
+	return 0;
+}
+
+int
 proto_url_port_add(char *out, size_t cap, const char *url, int delta)
 {
 	const char *colon = strrchr(url, ':'), *scheme = strstr(url, "://");
@@ -163,4 +183,38 @@ proto_net_error(nng_msg **out, const struct proto_hdr *req, uint16_t sender,
 	}
 	*out = m;
 	return 0;
+}
+
+static void
+stats_walk(nng_stat *st, int depth, char *path, size_t cap, size_t used)
+{
+	for (; st != NULL; st = nng_stat_next(st)) {
+		const char *name = nng_stat_name(st);
+		int n = snprintf(
+		    path + used, cap - used, "%s%s", used > 0 ? "." : "", name);
+		size_t u = used + (n > 0 ? (size_t) n : 0);
+
+		if (u >= cap)
+			u = cap - 1;
+		if (nng_stat_type(st) == NNG_STAT_SCOPE)
+			stats_walk(nng_stat_child(st), depth + 1, path, cap, u);
+		else if ((nng_stat_type(st) == NNG_STAT_COUNTER
+		             || nng_stat_type(st) == NNG_STAT_LEVEL)
+		    && nng_stat_value(st) != 0)
+			fprintf(stderr, "  nng %s = %llu\n", path,
+			    (unsigned long long) nng_stat_value(st));
+		path[used] = '\0';
+	}
+}
+
+void
+proto_net_dump_stats(void)
+{
+	nng_stat *st;
+	char path[512] = "";
+
+	if (nng_stats_get(&st) != 0)
+		return;
+	stats_walk(st, 0, path, sizeof(path), 0);
+	nng_stats_free(st);
 }

@@ -28,6 +28,7 @@ static const char *const proto_errors[] = {
 	[PROTO_EPOINT - 100]     = "invalid group element",
 	[PROTO_ESCALAR - 100]    = "invalid scalar",
 	[PROTO_EADDRINUSE - 100] = "address already in use",
+	[PROTO_EREPLY - 100]     = "reply does not match the request",
 };
 // clang-format on
 
