@@ -32,8 +32,10 @@ meta_bind(struct srv_store *st, const struct srv_config *cfg, char *err,
 		snprintf(err, errcap,
 		    "[node] data_dir: %s belongs to node %u of a %u-node "
 		    "cluster, not node %u of %u",
-		    cfg->data_dir, v.mv_size == 4 ? (p[0] << 8 | p[1]) : 0,
-		    v.mv_size == 4 ? (p[2] << 8 | p[3]) : 0, cfg->id, cfg->n);
+		    cfg->data_dir,
+		    v.mv_size == 4 ? (unsigned) (p[0] << 8 | p[1]) : 0u,
+		    v.mv_size == 4 ? (unsigned) (p[2] << 8 | p[3]) : 0u,
+		    cfg->id, cfg->n);
 		mdb_txn_abort(txn);
 		return SRV_EDATADIR;
 	}

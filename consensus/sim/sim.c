@@ -362,20 +362,21 @@ note_entry(
 	struct reg *r;
 
 	if (e->index > s->reg_cap) {
-		size_t oc = s->reg_cap;
+		size_t *nn;
 		if (grow((void **) &s->reg, &s->reg_cap, e->index,
 		        sizeof(*s->reg))
 		    != 0) {
 			violation(s, "oom");
 			return;
 		}
-		oc = s->reg_cap;
-		(void) oc;
-		s->reg_n = realloc(s->reg_n, s->reg_cap * sizeof(size_t));
-		if (s->reg_n == NULL) {
+		/* reg_n[k] is read only where reg[k] is set, which also sets
+		 * it, so its new tail needs no clearing. */
+		nn = realloc(s->reg_n, s->reg_cap * sizeof(size_t));
+		if (nn == NULL) {
 			violation(s, "oom");
 			return;
 		}
+		s->reg_n = nn;
 	}
 	r = s->reg[e->index - 1];
 	n = r ? s->reg_n[e->index - 1] : 0;
@@ -390,10 +391,13 @@ note_entry(
 			    (unsigned long long) e->term);
 		return;
 	}
-	r = realloc(r, (n + 1) * sizeof(*r));
-	if (r == NULL) {
-		violation(s, "oom");
-		return;
+	{
+		void *nr = realloc(r, (n + 1) * sizeof(*r));
+		if (nr == NULL) {
+			violation(s, "oom");
+			return;
+		}
+		r = nr;
 	}
 	r[n].term = e->term;
 	r[n].hash = h;

@@ -481,8 +481,10 @@ session_get(struct cons_sm *sm, struct session **out, uint64_t client_id,
 				        || c->last_index < old->last_index))
 					old = c;
 			}
-			tab_del(&sm->sessions, old->id);
-			free(old);
+			if (old != NULL) {
+				tab_del(&sm->sessions, old->id);
+				free(old);
+			}
 		}
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
@@ -666,7 +668,7 @@ cons_sm_snapshot(
 	proto_put_u32(&w, (uint32_t) sm->sessions.n);
 	for (i = 0; i < sm->sessions.n; i++) {
 		const struct session *s = v[i];
-		uint64_t seqs[CONS_SESSION_WIN];
+		uint64_t seqs[CONS_SESSION_WIN] = { 0 };
 		uint32_t ns = 0, q;
 		proto_put_u64(&w, s->client_id);
 		proto_put_u64(&w, s->max_seq);
