@@ -8,6 +8,7 @@
 #include "lk_err.h"
 #include "lk_log.h"
 #include "lk_mem.h"
+#include "lk_seal.h"
 #include "lk_transcript.h"
 
 /* lk_init initializes libsodium. Every program calls it first; libraries

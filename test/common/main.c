@@ -9,6 +9,7 @@ Suite *enc_suite(void);
 Suite *crypto_suite(void);
 Suite *transcript_suite(void);
 Suite *config_suite(void);
+Suite *seal_suite(void);
 
 int
 main(void)
@@ -22,6 +23,7 @@ main(void)
 	srunner_add_suite(sr, crypto_suite());
 	srunner_add_suite(sr, transcript_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, seal_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

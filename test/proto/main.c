@@ -7,6 +7,7 @@
 
 Suite *buf_suite(void);
 Suite *schema_suite(void);
+Suite *chan_suite(void);
 
 int
 main(void)
@@ -18,6 +19,7 @@ main(void)
 		return EXIT_FAILURE;
 	sr = srunner_create(buf_suite());
 	srunner_add_suite(sr, schema_suite());
+	srunner_add_suite(sr, chan_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
