@@ -1,7 +1,13 @@
 MPC_SRCS := $(wildcard mpc/src/*.c)
 $(eval $(call lk_lib,mpc,$(MPC_SRCS)))
 
-$(eval $(call lk_test,check_mpc,$(wildcard test/mpc/*.c),mpc proto lkcommon))
+# The in-process network of mpc-demo and the protocol tests.
+MPC_SIM := mpc/demo/sim.c
+
+$(eval $(call lk_test,check_mpc,$(wildcard test/mpc/*.c) $(MPC_SIM),mpc proto lkcommon))
+
+# mpc-demo: DKG -> aux-info -> presign -> sign on a simulated network.
+$(eval $(call lk_prog,mpc-demo,mpc/demo/main.c $(MPC_SIM),mpc proto lkcommon))
 
 # Constant-time test: built with the tree, run under valgrind by a script.
 $(eval $(call lk_link,$(BUILD)/test/ctime_mpc,test/ctime/ctime_mpc.c,mpc proto lkcommon,))

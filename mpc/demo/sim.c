@@ -129,6 +129,16 @@ sim_collect(struct sim *s, uint32_t i)
 	return 0;
 }
 
+int
+sim_inject(struct sim *s, uint32_t from, uint32_t to, uint8_t *data, size_t len)
+{
+	int rv = push(s, from, to, data, len);
+
+	if (rv != 0)
+		free(data);
+	return rv;
+}
+
 static uint64_t
 xorshift(uint64_t *x)
 {

@@ -58,6 +58,9 @@ void sim_charge(struct sim *s, uint32_t i, double since);
 
 /* Moves party i's outgoing messages to the queue (through the hook). */
 int sim_collect(struct sim *s, uint32_t i);
+/* Queues a message (ownership of data passes) without the hook. */
+int sim_inject(
+    struct sim *s, uint32_t from, uint32_t to, uint8_t *data, size_t len);
 /* Delivers until no message is left. Returns 0 or MPC_ENOMEM. */
 int sim_run(struct sim *s);
 /* 1 when every machine is DONE. */

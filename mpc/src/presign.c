@@ -987,6 +987,19 @@ make_r3(struct mpc_sm *sm)
 	if ((rv = mpc_point_mul(sm->ctx, &st->r3.Shat, &st->chi, &st->Gamma))
 	    != 0)
 		goto out;
+	if (sm->fault != 0) { /* tests only: a consistently wrong party */
+		struct mpc_scalar one;
+		struct mpc_point G;
+		mpc_scalar_set_u64(&one, 1);
+		if (sm->fault == FAULT_DELTA)
+			mpc_scalar_add(&st->r3.delta, &st->r3.delta, &one);
+		if (sm->fault == FAULT_SHAT
+		    && ((rv = mpc_point_mul_base(sm->ctx, &G, &one)) != 0
+		        || (rv = mpc_point_add_var(
+		                sm->ctx, &st->r3.Shat, &st->r3.Shat, &G))
+		            != 0))
+			goto out;
+	}
 	for (j = 0; j < MPC_MAX_PARTIES; j++)
 		mpc_zk_logstar_proof_init(&st->r3p[j].psill);
 	st->r3p_init = 1;

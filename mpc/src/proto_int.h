@@ -132,7 +132,15 @@ struct mpc_sm {
 	uint8_t ev_round;
 	const uint8_t *ev1, *ev2;
 	size_t ev1len, ev2len;
+	/* White-box fault injection for the tests of the blame rounds: a
+	 * party that consistently deviates (enum sm_fault). 0 in production:
+	 * no API sets it. */
+	uint32_t fault;
 	void *st; /* protocol state */
+};
+enum sm_fault {
+	FAULT_DELTA = 1, /* presign: delta_i + 1 */
+	FAULT_SHAT = 2 /* presign: S^_i + G */
 };
 
 /* ---- engine (sm.c) ---- */

@@ -827,9 +827,9 @@ cpl_eval(
 			sm_blame(b, kp, MPC_BLAME_COMPLAINT, 3);
 		return 1;
 	}
-	/* CPL_BAD_MSG: needs the agreed context of the rounds before. */
-	if (sm->status != MPC_SM_DONE && c->round >= sm->round)
-		return 0;
+	/* CPL_BAD_MSG. A malformed message needs no context: judge it at
+	 * once. Otherwise the check needs the agreed context of the earlier
+	 * rounds, so it waits until this party has finished the round. */
 	rv = parse_msg(
 	    sm, b, &e, (uint32_t) a, k, c->e1, c->l1, &bc, &p2p, bcd);
 	if (rv == MPC_EABORT)
@@ -839,6 +839,10 @@ cpl_eval(
 		if (rv == MPC_ENOMEM)
 			return fail_internal(sm, rv), 0;
 		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 4), 1;
+	}
+	if (sm->status != MPC_SM_DONE && c->round >= sm->round) {
+		sm_parts_free(sm, c->round, bc, p2p);
+		return 0;
 	}
 	rv = 0;
 	if ((sections_of(sm->ops, c->round) & SEC_BC)
@@ -1029,19 +1033,19 @@ mpc_sm_feed(struct mpc_sm *sm, uint32_t sender, const uint8_t *raw, size_t len)
 	}
 	if (sm->status == MPC_SM_DONE && e.round != SM_ROUND_COMPLAINT)
 		return MPC_ESTATE;
+	/* parse the stored copy: parsed parts may borrow its bytes */
 	memset(&tmp, 0, sizeof(tmp));
-	rv = parse_msg(
-	    sm, &b, &e, (uint32_t) pos, sm->me, raw, len, &bc, &p2p, tmp.bcd);
-	if (rv == MPC_EAUTH || rv == MPC_ESESSION || rv == MPC_ENOMEM)
-		return rv;
-	tmp.raw = malloc(len);
-	if (tmp.raw == NULL) {
-		sm_parts_free(sm, e.round, bc, p2p);
+	if ((tmp.raw = malloc(len)) == NULL)
 		return MPC_ENOMEM;
-	}
 	memcpy(tmp.raw, raw, len);
 	tmp.rawlen = len;
 	tmp.have = 1;
+	rv = parse_msg(sm, &b, &e, (uint32_t) pos, sm->me, tmp.raw, len, &bc,
+	    &p2p, tmp.bcd);
+	if (rv == MPC_EAUTH || rv == MPC_ESESSION || rv == MPC_ENOMEM) {
+		lk_free_wipe(tmp.raw, len);
+		return rv;
+	}
 	if (rv == MPC_EABORT) {
 		rv = fail_msg(sm, &b, e.round, &tmp, sender);
 		slot_clear(sm, e.round, &tmp);

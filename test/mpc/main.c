@@ -14,6 +14,7 @@ Suite *rped_suite(void);
 Suite *zk_suite(void);
 Suite *zk_aux_suite(void);
 Suite *codec_suite(void);
+Suite *presign_suite(void);
 
 int
 main(void)
@@ -32,6 +33,7 @@ main(void)
 	srunner_add_suite(sr, zk_suite());
 	srunner_add_suite(sr, zk_aux_suite());
 	srunner_add_suite(sr, codec_suite());
+	srunner_add_suite(sr, presign_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
