@@ -790,8 +790,12 @@ cpl_eval(
 	struct env e, e2;
 	int rv;
 
-	if (a < 0 || (uint32_t) a == k || c->round == 0
-	    || c->round > sm->ops->last_round || sm->skipped[c->round])
+	if (a < 0 || (uint32_t) a == k)
+		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 1), 1;
+	/* an equivocation names a slot: it must exist */
+	if (c->ckind != CPL_BAD_MSG
+	    && (c->round == 0 || c->round > sm->ops->last_round
+	        || sm->skipped[c->round]))
 		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 1), 1;
 	if (c->ckind == CPL_EQUIV_BC) {
 		const uint8_t *pk = sm->sign_pk[c->accused];
@@ -839,6 +843,10 @@ cpl_eval(
 		if (rv == MPC_ENOMEM)
 			return fail_internal(sm, rv), 0;
 		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 4), 1;
+	}
+	if (sm->skipped[c->round]) { /* a round that did not happen */
+		sm_parts_free(sm, c->round, bc, p2p);
+		return sm_blame(b, c->accused, MPC_BLAME_ENVELOPE, 3), 1;
 	}
 	if (sm->status != MPC_SM_DONE && c->round >= sm->round) {
 		sm_parts_free(sm, c->round, bc, p2p);

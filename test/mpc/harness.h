@@ -33,9 +33,11 @@ struct hx_proto {
 	uint32_t t; /* the machines' t (presign: np) */
 	hx_create_fn create;
 	void *arg;
-	/* Extra fault after the corruption (R5/R6 message tests): when set,
-	 * the held message of round `then_round` is corrupted at the field
-	 * with this trace index too. 0 = none. */
+	/* Rounds below min_round are released without cases (0 or 1: all). */
+	uint8_t min_round;
+	/* 1 when the honest end of the run must also name j (a party made
+	 * faulty by the create function, to reach the blame rounds). */
+	int final_fails;
 };
 
 struct hx_stats {

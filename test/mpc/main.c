@@ -15,6 +15,7 @@ Suite *zk_suite(void);
 Suite *zk_aux_suite(void);
 Suite *codec_suite(void);
 Suite *presign_suite(void);
+Suite *harness_suite(void);
 
 int
 main(void)
@@ -34,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, zk_aux_suite());
 	srunner_add_suite(sr, codec_suite());
 	srunner_add_suite(sr, presign_suite());
+	srunner_add_suite(sr, harness_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
