@@ -583,6 +583,67 @@ START_TEST(fake_users)
 }
 END_TEST
 
+/* What a holder of the fake seed can do with an unknown user's fake record:
+ * derive the client key pair the way a record's randomness is derived from
+ * the seed, and try to answer the server's KE2 with a KE3. */
+static int
+forge_fake_ke3(const uint8_t seed[64], uint8_t t, uint8_t n)
+{
+	struct tpake_server_key key;
+	struct tpake_user u;
+	struct tpake_client_login cl;
+	struct tpake_server_login sl;
+	struct tpake_idents ids;
+	struct tpake_scalar csk;
+	struct tpake_element cpk;
+	struct tpake_ake_keys ak;
+	struct tpake_iov in[3];
+	uint8_t prk[64], l2[2] = { 0, sizeof(TT_USER) - 1 }, skseed[32];
+	uint8_t ke1[96], ke2[320], ext[TPAKE_EXT_BYTES(TPAKE_MAX_SERVERS)];
+	uint8_t ikm[96], sk[64];
+	size_t extlen = sizeof(ext);
+
+	memset(&ids, 0, sizeof(ids));
+	ck_assert_int_eq(tpake_server_key_generate(&key, NULL), 0);
+	ck_assert_int_eq(tpake_user_fake(&u, seed, uid, 1, t, n), 0);
+	in[0] = (struct tpake_iov) { "TPAKE-v1 fake", 13 };
+	in[1] = (struct tpake_iov) { l2, 2 };
+	in[2] = (struct tpake_iov) { uid.p, uid.len };
+	tpake_expand_iov(prk, 64, seed, 64, in, 3);
+	in[0] = (struct tpake_iov) { "PrivateKey", 10 };
+	tpake_expand_iov(skseed, 32, prk, 64, in, 1);
+	ck_assert_int_eq(tpake_dh_keypair(&csk, &cpk, skseed), 0);
+
+	ck_assert_int_eq(tpake_client_login_start(
+	                     &cl, ke1, (const uint8_t *) "any", 3, NULL),
+	    0);
+	ck_assert_int_eq(tpake_server_login_start(&sl, ke2, ext, &extlen, &key,
+	                     &u, uid, ke1, &ids, NULL),
+	    0);
+	ck_assert_int_eq(tpake_mul(ikm, &cl.esk, ke2 + 224), 0);
+	ck_assert_int_eq(tpake_mul(ikm + 32, &cl.esk, key.pk.b), 0);
+	ck_assert_int_eq(tpake_mul(ikm + 64, &csk, ke2 + 224), 0);
+	ck_assert_int_eq(tpake_ake_keys(&ak, ikm, ids.context, ids.client_id,
+	                     &cpk, ke1, ids.server_id, &key.pk, ke2),
+	    0);
+	return tpake_server_login_finish(&sl, sk, ak.client_mac);
+}
+
+START_TEST(fake_user_ke3_unforgeable)
+{
+	uint8_t seed[64];
+
+	/* Every server of a cluster holds the fake seed (threshold mode), so
+	 * one malicious server must not be able to log in as an unknown user
+	 * at the honest ones: the fake pkC must have no known private key
+	 * (RFC 9807 draws it at random and forgets the key). Same in RFC
+	 * mode, where the seed is the server's oprf_seed. */
+	lk_random(seed, 64);
+	ck_assert_int_eq(forge_fake_ke3(seed, 2, 3), TPAKE_EAUTH);
+	ck_assert_int_eq(forge_fake_ke3(seed, 1, 1), TPAKE_EAUTH);
+}
+END_TEST
+
 START_TEST(register_accept_strict)
 {
 	struct tt_cluster *c = malloc(sizeof(*c));
@@ -746,6 +807,7 @@ threshold_suite(void)
 	suite_add_tcase(s, tf);
 	tcase_add_test(tr, password_change);
 	tcase_add_test(tr, fake_users);
+	tcase_add_test(tr, fake_user_ke3_unforgeable);
 	tcase_add_test(tr, register_accept_strict);
 	tcase_add_test(tr, deal_params_checked);
 	suite_add_tcase(s, tr);

@@ -251,7 +251,9 @@ int tpake_user_from_record(struct tpake_user *user,
  * secret seed (DESIGN.md 4.2: user_seed -> oprf_seed), so that unknown and
  * real users get answers of the same form and size.
  *  - n = 1: the RFC 9807 construction: share = tpake_oprf_key_from_seed(),
- *    record = fake pkC || fake masking_key || 96 zero bytes;
+ *    record = fake pkC || fake masking_key || 96 zero bytes, where pkC is
+ *    hashed to the group: no one, not even the seed's holders, knows its
+ *    private key, so no KE3 verifies for an unknown user;
  *  - n > 1: a fake polynomial whose coefficients depend on (seed, user_id,
  *    t) but not on the index: servers that hold the same seed give fake
  *    answers that are mutually consistent, as real ones are (see

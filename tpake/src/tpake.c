@@ -114,9 +114,10 @@ tpake_user_fake(struct tpake_user *user,
     struct tpake_bytes user_id, uint8_t index, uint8_t t, uint8_t n)
 {
 	static const char coeff_dst[] = "TPAKE-v1-FakeCoefficient";
-	struct tpake_scalar a[TPAKE_MAX_SERVERS], sk;
+	static const char pkc_dst[] = "TPAKE-v1-FakeClientKey";
+	struct tpake_scalar a[TPAKE_MAX_SERVERS];
 	struct tpake_user u;
-	uint8_t prk[64], l2[2], tj[2], skseed[32];
+	uint8_t prk[64], l2[2], tj[2], h[64];
 	struct tpake_iov in[3];
 	uint8_t j;
 	int rv;
@@ -168,21 +169,28 @@ tpake_user_fake(struct tpake_user *user,
 		}
 	}
 	/* Fake record: pkC || masking_key || 96 zero bytes (RFC 9807 6.3.2.2
-	 * with the randomness drawn from the seed, so it is stable). */
-	in[0] = (struct tpake_iov) { "PrivateKey", 10 };
-	tpake_expand_iov(skseed, 32, prk, 64, in, 1);
-	if ((rv = tpake_dh_keypair(
-	         &sk, (struct tpake_element *) u.record, skseed))
-	    != 0)
+	 * with the randomness drawn from the seed, so it is stable). pkC is
+	 * hashed to the group, not derived from a private key: every holder
+	 * of the seed (in threshold mode every server) could otherwise
+	 * compute skC and answer KE2 with a valid KE3 for any unknown user.
+	 * RFC 9807 likewise draws a random element and keeps no key. */
+	in[0] = (struct tpake_iov) { prk, 64 };
+	rv = tpake_xmd_sha512(
+	    h, 64, in, 1, (const uint8_t *) pkc_dst, sizeof(pkc_dst) - 1);
+	if (rv != 0)
 		goto out;
+	crypto_core_ristretto255_from_hash(u.record, h);
+	if (tpake_element_check(u.record) != 0) {
+		rv = TPAKE_EDERIVE;
+		goto out;
+	}
 	tpake_masking_key(u.record + 32, prk, n, index);
 	*user = u;
 out:
 	lk_wipe(a, sizeof(a));
-	lk_wipe(&sk, sizeof(sk));
 	lk_wipe(&u, sizeof(u));
 	lk_wipe(prk, sizeof(prk));
-	lk_wipe(skseed, sizeof(skseed));
+	lk_wipe(h, sizeof(h));
 	return rv;
 }
 
