@@ -359,6 +359,90 @@ START_TEST(blame_envelope_and_mac)
 }
 END_TEST
 
+/* A network attacker's answer in slot k of a login, claiming to be server
+ * `index`: a polynomial of its own (rnd, the same for every forged answer,
+ * so that forged answers agree with each other) with a valid proof, and an
+ * envelope built for the password `guess` to the static key key->pk, which
+ * the attacker may not hold (key->sk is then unrelated). */
+static void
+forge_answer(struct tt_login *l, size_t k, uint8_t index,
+    const struct tt_cluster *c, const struct tpake_deal_rand *rnd,
+    const char *guess, const struct tpake_server_key *key)
+{
+	struct tpake_deal_params p;
+	struct tpake_element pks[TPAKE_MAX_SERVERS];
+	struct tpake_user u;
+	struct tpake_idents ids;
+	size_t per = TPAKE_UPLOAD_BYTES(c->t);
+	uint8_t *up = malloc(per * c->n), ek[64];
+	uint8_t i;
+
+	ck_assert_ptr_nonnull(up);
+	memset(&p, 0, sizeof(p));
+	memset(&ids, 0, sizeof(ids));
+	p.t = c->t;
+	p.n = c->n;
+	for (i = 0; i < c->n; i++)
+		pks[i] = key->pk;
+	p.server_pk = pks;
+	p.ksf = c->ksf;
+	ck_assert_int_eq(tpake_client_register_deal(up, per * c->n, ek, NULL,
+	                     &p, (const uint8_t *) guess, strlen(guess), rnd),
+	    0);
+	ck_assert_int_eq(tpake_server_register_accept(&u, NULL,
+	                     up + per * (index - 1), per, index, c->t, c->n),
+	    0);
+	l->ext_len[k] = sizeof(l->ext[k]);
+	ck_assert_int_eq(
+	    tpake_server_login_start(&l->sst[k], l->ke2[k], l->ext[k],
+	        &l->ext_len[k], key, &u, uid, l->ke1, &ids, NULL),
+	    0);
+	l->rep[k] = (struct tpake_reply) { index, l->ke2[k], l->ext[k],
+		l->ext_len[k], { NULL, 0 } };
+	free(up);
+}
+
+static void
+forge_rand(struct tpake_deal_rand *rnd)
+{
+	size_t j;
+
+	memset(rnd, 0, sizeof(*rnd));
+	for (j = 0; j < TPAKE_MAX_SERVERS; j++)
+		tpake_scalar_random(&rnd->coeff[j]);
+	lk_random(rnd->envelope_nonce, sizeof(rnd->envelope_nonce));
+}
+
+START_TEST(blame_tie_names_no_one)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const uint8_t all4[4] = { 1, 2, 3, 4 };
+	struct tpake_deal_rand rnd;
+
+	/* Answers 1 and 2 agree on one sharing, 3 and 4 on another: two
+	 * groups of t cannot both hold an honest server, so this is t or
+	 * more liars or a tampering network, and the order of the answers
+	 * must not decide who is blamed. */
+	ck_assert_ptr_nonnull(f);
+	tt_cluster_keys(&f->c, 2, 4);
+	tt_cluster_register(&f->c, "pw");
+	ck_assert_int_eq(tt_login_start(&f->l, &f->c, "pw", all4, 4), 0);
+	forge_rand(&rnd);
+	forge_answer(&f->l, 0, 1, &f->c, &rnd, "pw", &f->c.key[0]);
+	forge_answer(&f->l, 1, 2, &f->c, &rnd, "pw", &f->c.key[1]);
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EQUORUM);
+	ck_assert_uint_eq(f->bl.count, 0);
+	ck_assert_int_eq(f->l.cst.phase, 1);
+	/* Without the forged pair the honest answers log in. */
+	f->l.rep[0] = f->l.rep[2];
+	f->l.rep[1] = f->l.rep[3];
+	f->l.m = 2;
+	ck_assert_int_eq(tt_login_finish(&f->l, &f->c, &f->res, &f->bl), 0);
+	free(f);
+}
+END_TEST
+
 static const uint8_t two[2] = { 1, 3 };
 
 START_TEST(flip_ke1)
@@ -796,6 +880,7 @@ threshold_suite(void)
 	tcase_add_test(tb, blame_replayed_auth_response);
 	tcase_add_test(tb, blame_commitments_and_quorum);
 	tcase_add_test(tb, blame_envelope_and_mac);
+	tcase_add_test(tb, blame_tie_names_no_one);
 	suite_add_tcase(s, tb);
 	/* Thousands of logins each: far over Check's 4 s default on a loaded
 	 * machine, which failed the suite spuriously. */

@@ -797,7 +797,8 @@ combine(uint8_t z[32], struct tpake_blame *blame,
 	struct tpake_dleq_ctx dctx;
 	uint8_t aid[TPAKE_ATTEMPT_ID_BYTES], h[64], set[TPAKE_MAX_SERVERS];
 	uint8_t term[32];
-	size_t cl = (size_t) p->t * 32, k, l, best = 0, best_votes = 0, votes;
+	size_t cl = (size_t) p->t * 32, k, l, best = 0, best_votes = 0;
+	size_t votes[TPAKE_MAX_SERVERS];
 	int rv;
 
 	/* The commitments of at least t answers must agree. All honest
@@ -805,18 +806,28 @@ combine(uint8_t z[32], struct tpake_blame *blame,
 	 * of t equal answers contains an honest one and is the true set;
 	 * anyone who sent other commitments is blamed. */
 	for (k = 0; k < m; k++) {
-		votes = 0;
+		votes[k] = 0;
 		for (l = 0; l < m; l++)
-			votes += memcmp(rep[k].ext + TPAKE_PROOF_BYTES,
-			             rep[l].ext + TPAKE_PROOF_BYTES, cl)
+			votes[k] += memcmp(rep[k].ext + TPAKE_PROOF_BYTES,
+			                rep[l].ext + TPAKE_PROOF_BYTES, cl)
 			    == 0;
-		if (votes > best_votes) {
-			best_votes = votes;
+		if (votes[k] > best_votes) {
+			best_votes = votes[k];
 			best = k;
 		}
 	}
 	if (best_votes < p->t)
 		return TPAKE_EQUORUM;
+	/* A second group of t or more with other commitments means t or more
+	 * liars or a tampering network: which group is honest cannot be
+	 * told, and the order of the answers must not decide who is
+	 * blamed. */
+	for (k = 0; k < m; k++)
+		if (votes[k] >= p->t
+		    && memcmp(rep[k].ext + TPAKE_PROOF_BYTES,
+		           rep[best].ext + TPAKE_PROOF_BYTES, cl)
+		        != 0)
+			return TPAKE_EQUORUM;
 	for (k = 0; k < p->t; k++) {
 		memcpy(commit[k].b, rep[best].ext + TPAKE_PROOF_BYTES + 32 * k,
 		    32);
