@@ -206,6 +206,7 @@ async function driverThreshold(d, t, n) {
     }
     const fin = await d.call("client.login_finish", {
       state: ls.state, t, n, user_id: uid, ksf: idKsf, replies,
+      server_pks: keys.map((k) => k.pk),
     });
     return { ls, fin, states, replies };
   }

@@ -341,6 +341,13 @@ START_TEST(blame_envelope_and_mac)
 	ck_assert_uint_eq(f->bl.count, 1);
 	ck_assert_uint_eq(f->bl.index[0], 2);
 	ck_assert_int_eq(f->bl.reason[0], TPAKE_EENVELOPE);
+	/* Without pinned keys it is indistinguishable from a wrong password
+	 * under a network attacker's sharing: no one is named. */
+	f->c.pin = 0;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EAUTH);
+	ck_assert_uint_eq(f->bl.count, 0);
+	f->c.pin = 1;
 	f->c.user[1].record[40] ^= 1;
 	/* Server 3's MAC is wrong. */
 	ck_assert_int_eq(tt_login_start(&f->l, &f->c, "pw", all3, 3), 0);
@@ -350,6 +357,11 @@ START_TEST(blame_envelope_and_mac)
 	ck_assert_uint_eq(f->bl.count, 1);
 	ck_assert_uint_eq(f->bl.index[0], 3);
 	ck_assert_int_eq(f->bl.reason[0], TPAKE_EMAC);
+	f->c.pin = 0;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EAUTH);
+	ck_assert_uint_eq(f->bl.count, 0);
+	f->c.pin = 1;
 	/* A wrong password names no one. */
 	ck_assert_int_eq(tt_login_start(&f->l, &f->c, "pW", all3, 3), 0);
 	ck_assert_int_eq(
@@ -437,6 +449,94 @@ START_TEST(blame_tie_names_no_one)
 	/* Without the forged pair the honest answers log in. */
 	f->l.rep[0] = f->l.rep[2];
 	f->l.rep[1] = f->l.rep[3];
+	f->l.m = 2;
+	ck_assert_int_eq(tt_login_finish(&f->l, &f->c, &f->res, &f->bl), 0);
+	free(f);
+}
+END_TEST
+
+START_TEST(network_attacker_one_guess)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct tpake_server_key own[3];
+	struct tpake_deal_rand rnd;
+	const char *guess[3] = { "alpha", "pw", "gamma" };
+	uint8_t i;
+
+	/* A network attacker (the aggregator: login answers are not
+	 * authenticated before the AKE) answers for every server with a
+	 * sharing of its own, valid proofs and commitments that agree, and
+	 * puts a different password guess in each envelope. Only the reply
+	 * with the right guess opens. The outcome must not say which one:
+	 * blaming the others would test n passwords per login against the
+	 * client, with no server counting them. */
+	ck_assert_ptr_nonnull(f);
+	tt_cluster_keys(&f->c, 2, 3);
+	tt_cluster_register(&f->c, "pw");
+	ck_assert_int_eq(tt_login_start(&f->l, &f->c, "pw", all3, 3), 0);
+	forge_rand(&rnd);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(tpake_server_key_generate(&own[i], NULL), 0);
+		forge_answer(&f->l, i, i + 1, &f->c, &rnd, guess[i], &own[i]);
+	}
+	f->c.pin = 0;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EAUTH);
+	ck_assert_uint_eq(f->bl.count, 0);
+	/* With pinned keys the attacker must name the real keys in its
+	 * envelopes (it does not hold their private keys): still nothing. */
+	f->c.pin = 1;
+	for (i = 0; i < 3; i++) {
+		own[i].pk = f->c.key[i].pk;
+		forge_answer(&f->l, i, i + 1, &f->c, &rnd, guess[i], &own[i]);
+	}
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EAUTH);
+	ck_assert_uint_eq(f->bl.count, 0);
+	/* The one guess per login that remains: an unpinned client accepts
+	 * an impersonation whose every envelope holds the right password
+	 * (as in RFC 9807); a pinned one does not. */
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(tpake_server_key_generate(&own[i], NULL), 0);
+		forge_answer(&f->l, i, i + 1, &f->c, &rnd, "pw", &own[i]);
+	}
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EAUTH);
+	f->c.pin = 0;
+	ck_assert_int_eq(tt_login_finish(&f->l, &f->c, &f->res, &f->bl), 0);
+	ck_assert(memcmp(f->res.export_key, f->c.export_key, 64) != 0);
+	free(f);
+}
+END_TEST
+
+START_TEST(pinned_keys)
+{
+	struct fixture *f = fixture_new(all3, 3);
+	struct tpake_login_params lp;
+	struct tpake_element pks[3];
+	uint8_t i;
+
+	/* An invalid pin is refused before anything else. */
+	memset(&lp, 0, sizeof(lp));
+	lp.t = 2;
+	lp.n = 3;
+	lp.user_id = uid;
+	lp.ksf = f->c.ksf;
+	for (i = 0; i < 3; i++)
+		pks[i] = f->c.key[i].pk;
+	memset(pks[2].b, 0, 32);
+	lp.server_pk = pks;
+	ck_assert_int_eq(tpake_client_login_finish(
+	                     &f->l.cst, &f->res, &f->bl, &lp, f->l.rep, 3),
+	    TPAKE_EPOINT);
+	/* Server 3 pinned to another key: its envelope names the real one,
+	 * so it does not open while the others authenticate. */
+	ck_assert_int_eq(tpake_server_key_generate(&f->c.key[2], NULL), 0);
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EPEER);
+	ck_assert_uint_eq(f->bl.count, 1);
+	ck_assert_uint_eq(f->bl.index[0], 3);
+	ck_assert_int_eq(f->bl.reason[0], TPAKE_EENVELOPE);
 	f->l.m = 2;
 	ck_assert_int_eq(tt_login_finish(&f->l, &f->c, &f->res, &f->bl), 0);
 	free(f);
@@ -881,6 +981,8 @@ threshold_suite(void)
 	tcase_add_test(tb, blame_commitments_and_quorum);
 	tcase_add_test(tb, blame_envelope_and_mac);
 	tcase_add_test(tb, blame_tie_names_no_one);
+	tcase_add_test(tb, network_attacker_one_guess);
+	tcase_add_test(tb, pinned_keys);
 	suite_add_tcase(s, tb);
 	/* Thousands of logins each: far over Check's 4 s default on a loaded
 	 * machine, which failed the suite spuriously. */

@@ -32,6 +32,7 @@ struct tt_cluster {
 	uint8_t export_key[64];
 	uint8_t commit_hash[64];
 	struct tpake_ksf ksf;
+	int pin; /* the client pins the servers' keys (default 1) */
 };
 
 #define TT_USER "alice@example"

@@ -70,6 +70,7 @@ tt_cluster_keys(struct tt_cluster *c, uint8_t t, uint8_t n)
 	c->t = t;
 	c->n = n;
 	c->ksf = tt_ksf_identity;
+	c->pin = 1;
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(
 		    tpake_server_key_generate(&c->key[i], NULL), 0);
@@ -143,6 +144,8 @@ tt_login_finish(struct tt_login *l, struct tt_cluster *c,
     struct tpake_client_result *res, struct tpake_blame *bl)
 {
 	struct tpake_login_params p;
+	struct tpake_element pks[TPAKE_MAX_SERVERS];
+	uint8_t i;
 
 	memset(&p, 0, sizeof(p));
 	p.t = c->t;
@@ -150,6 +153,10 @@ tt_login_finish(struct tt_login *l, struct tt_cluster *c,
 	p.user_id = (struct tpake_bytes) { (const uint8_t *) TT_USER,
 		strlen(TT_USER) };
 	p.ksf = c->ksf;
+	for (i = 0; i < c->n; i++)
+		pks[i] = c->key[i].pk;
+	if (c->pin)
+		p.server_pk = pks;
 	return tpake_client_login_finish(&l->cst, res, bl, &p, l->rep, l->m);
 }
 

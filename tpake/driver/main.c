@@ -1007,8 +1007,9 @@ fn_client_login_finish(
 	struct view uid = { 0 }, idc = { 0 }, ctx = { 0 };
 	struct view ke2[TPAKE_MAX_SERVERS], ext[TPAKE_MAX_SERVERS];
 	struct view sid[TPAKE_MAX_SERVERS];
+	struct tpake_element pins[TPAKE_MAX_SERVERS];
 	json_object *reps = field(p, "replies"), *arr;
-	size_t m = 0, i;
+	size_t m = 0, npin, i;
 	int rv;
 
 	memset(&lp, 0, sizeof(lp));
@@ -1047,6 +1048,17 @@ fn_client_login_finish(
 		rep[i].ext = ext[i].len > 0 ? ext[i].buf : NULL;
 		rep[i].ext_len = ext[i].len;
 		rep[i].server_id = sid[i].b;
+	}
+	if (field(p, "server_pks") != NULL) {
+		if ((rv = elements_get(
+		         d, p, "server_pks", pins, TPAKE_MAX_SERVERS, &npin))
+		    != 0)
+			goto out;
+		if (npin != lp.n) {
+			rv = perr(d, "%s: n keys", "server_pks");
+			goto out;
+		}
+		lp.server_pk = pins;
 	}
 	lp.user_id = uid.b;
 	lp.client_id = idc.b;

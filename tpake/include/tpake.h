@@ -486,6 +486,13 @@ struct tpake_login_params {
 	struct tpake_bytes client_id; /* absent: pkC */
 	struct tpake_bytes context;
 	struct tpake_ksf ksf;
+	/* The servers' pinned static keys pkS_i (n keys, index i at [i-1]),
+	 * or NULL. With pins an envelope naming another key does not open,
+	 * and servers whose envelope or MAC fails are named (TPAKE_EPEER)
+	 * once another answer has authenticated; without pins every failure
+	 * after the OPRF step is TPAKE_EAUTH (see tpake_client_login_finish).
+	 */
+	const struct tpake_element *server_pk;
 };
 
 /* Per-server outcome: a session key and KE3 for every answering server. */
@@ -510,15 +517,22 @@ struct tpake_blame {
  * n > 1: the commitments of at least t answers must agree; every proof is
  * checked against pk_i = sum_j i^j C_j; t verified partials are combined
  * by Lagrange interpolation; every answer's envelope is opened and its 3DH
- * run. Fails closed: any misbehaving server makes the whole call fail with
- * TPAKE_EPEER and is named in blame. With t = n = 1 this is RFC 9807
+ * run. Fails closed: any misbehaving server makes the whole call fail.
+ * Faults found before the password is used (extension, keyshare, partial,
+ * proof, commitments) give TPAKE_EPEER and are named in blame. A failed
+ * envelope or MAC is named only with pinned keys (p->server_pk) and once
+ * another answer has passed its MAC: until then it cannot be told from a
+ * wrong password under a network attacker's own sharing, and naming it
+ * would reveal which of its envelopes (password guesses) opened; it is
+ * then TPAKE_EAUTH like a wrong password. With t = n = 1 this is RFC 9807
  * RecoverCredentials + AuthClientFinalize.
  * On success st is consumed; on failure st is unchanged, so the caller may
  * retry with another set of answers (e.g. without a blamed server).
- * Returns: 0; TPAKE_EAUTH (wrong password or unknown user); TPAKE_EPEER
- *          (see blame); TPAKE_EQUORUM; TPAKE_ESTATE; TPAKE_EINVAL (bad
- *          params, duplicate or out-of-range index, m < t); TPAKE_EKSF;
- *          TPAKE_ETOOBIG.
+ * Returns: 0; TPAKE_EAUTH (wrong password, unknown user, or an envelope
+ *          or MAC failure that cannot be attributed); TPAKE_EPEER (see
+ *          blame); TPAKE_EQUORUM; TPAKE_ESTATE; TPAKE_EINVAL (bad params,
+ *          duplicate or out-of-range index, m < t); TPAKE_EPOINT (a
+ *          pinned key is invalid); TPAKE_EKSF; TPAKE_ETOOBIG.
  * Out:  res (zeroed on failure), blame (may be NULL; count 0 unless
  *       TPAKE_EPEER or TPAKE_EQUORUM).
  * In:   p, replies[m]. */

@@ -898,7 +898,8 @@ tpake_client_login_finish(struct tpake_client_login *st,
 	struct tpake_element z, pks[TPAKE_MAX_SERVERS];
 	uint8_t y[64], rwd[64], mk[64], resp[TPAKE_MAX_SERVERS][128];
 	uint8_t tag[64], ikm[96], h[64], ref_nonce[32];
-	int opened[TPAKE_MAX_SERVERS], have_keys = 0, nopen = 0;
+	int opened[TPAKE_MAX_SERVERS], good[TPAKE_MAX_SERVERS];
+	int have_keys = 0, nopen = 0, ngood = 0;
 	size_t k, l, extlen;
 	int rv;
 
@@ -915,6 +916,10 @@ tpake_client_login_finish(struct tpake_client_login *st,
 	    || (rv = tpake_check_len(p->client_id, TPAKE_MAX_IDENTITY)) != 0
 	    || (rv = tpake_check_len(p->context, TPAKE_MAX_IDENTITY)) != 0)
 		return rv;
+	if (p->server_pk != NULL)
+		for (k = 0; k < p->n; k++)
+			if ((rv = tpake_element_check(p->server_pk[k].b)) != 0)
+				return rv;
 	if (m < p->t)
 		return TPAKE_EQUORUM;
 	ARG_CHECK(m <= p->n);
@@ -931,6 +936,11 @@ tpake_client_login_finish(struct tpake_client_login *st,
 		if (replies[k].ext_len != extlen
 		    || (extlen > 0 && replies[k].ext == NULL))
 			blame_add(&bl, replies[k].index, TPAKE_EDECODE);
+		/* The server keyshare does not depend on the password: check
+		 * it here, where blaming it tells nothing about the password.
+		 */
+		else if (tpake_element_check(replies[k].ke2 + 224) != 0)
+			blame_add(&bl, replies[k].index, TPAKE_EPOINT);
 	}
 	if (bl.count > 0) {
 		rv = TPAKE_EPEER;
@@ -977,7 +987,8 @@ tpake_client_login_finish(struct tpake_client_login *st,
 
 	/* RecoverCredentials per server: unmask, then open the envelope. All
 	 * envelopes share one nonce; the keys hanging off it are derived
-	 * from the first envelope that opens. */
+	 * from the first envelope that opens. An envelope for another key
+	 * than the pinned one does not open. */
 	for (k = 0; k < m; k++) {
 		const uint8_t *ke2 = replies[k].ke2;
 		const uint8_t *nonce = resp[k] + 32;
@@ -990,6 +1001,9 @@ tpake_client_login_finish(struct tpake_client_login *st,
 		tpake_mask(resp[k], mk, ke2 + 32);
 		memcpy(pks[k].b, resp[k], 32);
 		if (tpake_element_check(pks[k].b) != 0)
+			continue;
+		if (p->server_pk != NULL
+		    && !lk_ct_eq(pks[k].b, p->server_pk[idx - 1].b, 32))
 			continue;
 		if (have_keys) {
 			if (!lk_ct_eq(nonce, ref_nonce, 32))
@@ -1018,40 +1032,50 @@ tpake_client_login_finish(struct tpake_client_login *st,
 		rv = TPAKE_EAUTH;
 		goto out;
 	}
-	for (k = 0; k < m; k++)
-		if (!opened[k])
-			blame_add(&bl, replies[k].index, TPAKE_EENVELOPE);
-	if (bl.count > 0) {
-		rv = TPAKE_EPEER;
-		goto out;
-	}
 
-	/* AuthClientFinalize per server. */
+	/* AuthClientFinalize per server whose envelope opened. */
 	for (k = 0; k < m; k++) {
 		const uint8_t *ke2 = replies[k].ke2;
 
+		good[k] = 0;
+		if (!opened[k])
+			continue;
 		if (tpake_mul(ikm, &st->esk, ke2 + 224) != 0
 		    || tpake_mul(ikm + 32, &st->esk, pks[k].b) != 0
-		    || tpake_mul(ikm + 64, &keys.client_sk, ke2 + 224) != 0) {
-			blame_add(&bl, replies[k].index, TPAKE_EPOINT);
+		    || tpake_mul(ikm + 64, &keys.client_sk, ke2 + 224) != 0)
 			continue;
-		}
 		rv = tpake_ake_keys(&ak, ikm, p->context, p->client_id,
 		    &keys.client_pk, st->ke1, replies[k].server_id, &pks[k],
 		    ke2);
 		if (rv != 0)
 			goto out;
-		if (!lk_ct_eq(ak.server_mac, ke2 + 256, 64)) {
-			blame_add(&bl, replies[k].index, TPAKE_EMAC);
+		good[k] = lk_ct_eq(ak.server_mac, ke2 + 256, 64);
+		if (!good[k])
 			continue;
-		}
+		ngood++;
 		res->index[k] = replies[k].index;
 		memcpy(res->session_key[k], ak.session_key, 64);
 		memcpy(res->ke3[k], ak.client_mac, 64);
 		res->server_pk[k] = pks[k];
 	}
-	if (bl.count > 0) {
-		rv = TPAKE_EPEER;
+	if ((size_t) ngood != m) {
+		/* Whether an envelope opens depends on the password, and the
+		 * combined OPRF value may be a network attacker's own (it can
+		 * deal a sharing with valid proofs for every index): naming
+		 * the answers that failed would tell it which envelope, i.e.
+		 * which password guess, opened. Only an answer that passed
+		 * its MAC under a pinned key proves this rwd is the real one;
+		 * then the others are at fault and are named. */
+		if (p->server_pk != NULL && ngood > 0) {
+			for (k = 0; k < m; k++)
+				if (!good[k])
+					blame_add(&bl, replies[k].index,
+					    opened[k] ? TPAKE_EMAC
+					              : TPAKE_EENVELOPE);
+			rv = TPAKE_EPEER;
+		} else {
+			rv = TPAKE_EAUTH;
+		}
 		goto out;
 	}
 	res->count = m;
