@@ -449,6 +449,43 @@ START_TEST(rfc_bit_flips)
 }
 END_TEST
 
+START_TEST(ksf_zero_refused)
+{
+	/* A params struct cleared with memset and no KSF chosen must not
+	 * silently mean "no key stretching" (the identity KSF is for the RFC
+	 * vectors only): it is refused everywhere the KSF is used. */
+	struct tpake_ksf zero;
+	struct tpake_deal_params p;
+	struct tpake_server_key key;
+	struct tpake_client_reg reg;
+	struct tpake_scalar k;
+	uint8_t up[TPAKE_UPLOAD_BYTES(1)], ek[64], req[32], resp[64];
+	uint8_t record[192], seed[64];
+
+	memset(&zero, 0, sizeof(zero));
+	ck_assert_int_eq(tpake_server_key_generate(&key, NULL), 0);
+	memset(&p, 0, sizeof(p));
+	p.t = p.n = 1;
+	p.server_pk = &key.pk;
+	ck_assert_int_eq(tpake_client_register_deal(up, sizeof(up), ek, NULL,
+	                     &p, (const uint8_t *) "pw", 2, NULL),
+	    TPAKE_EKSF);
+	lk_random(seed, 64);
+	ck_assert_int_eq(tpake_oprf_key_from_seed(&k, seed, rfc_uid), 0);
+	ck_assert_int_eq(tpake_client_register_start(
+	                     &reg, req, (const uint8_t *) "pw", 2, NULL),
+	    0);
+	ck_assert_int_eq(
+	    tpake_server_register_respond(resp, &k, &key.pk, req), 0);
+	ck_assert_int_eq(tpake_client_register_finish(&reg, record, ek, NULL,
+	                     resp, (struct tpake_bytes) { NULL, 0 },
+	                     (struct tpake_bytes) { NULL, 0 }, &zero, NULL),
+	    TPAKE_EKSF);
+	ck_assert(lk_is_zero(ek, 64));
+	tpake_client_reg_clear(&reg);
+}
+END_TEST
+
 START_TEST(rfc_misuse)
 {
 	struct tpake_client_login cl;
@@ -512,6 +549,7 @@ opaque_suite(void)
 	tcase_add_test(tc, rfc_default_ksf);
 	tcase_add_test(tc, rfc_bit_flips);
 	tcase_add_test(tc, rfc_misuse);
+	tcase_add_test(tc, ksf_zero_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -175,9 +175,12 @@ int tpake_voprf_verify(const struct tpake_element *pk,
  * Key stretching
  * ------------------------------------------------------------------- */
 
+/* 0 is no algorithm: a zero-initialized struct tpake_ksf (a params struct
+ * cleared with memset and no KSF chosen) is refused with TPAKE_EKSF rather
+ * than silently meaning "no key stretching". */
 enum tpake_ksf_alg {
-	TPAKE_KSF_IDENTITY = 0, /* Stretch(y) = y: RFC vectors only */
-	TPAKE_KSF_ARGON2ID = 1 /* crypto_pwhash Argon2id v1.3, p = 1 */
+	TPAKE_KSF_ARGON2ID = 1, /* crypto_pwhash Argon2id v1.3, p = 1 */
+	TPAKE_KSF_IDENTITY = 2 /* Stretch(y) = y: RFC vectors only */
 };
 
 /* Argon2id: 16 zero bytes of salt, 64-byte output; opslimit >= 1 and
