@@ -189,6 +189,9 @@ int sm_msg_roundtrip(struct mpc_ctx *ctx, uint8_t kind, uint32_t np, uint32_t t,
 int sm_msg_resign(uint8_t *raw, size_t len, const uint8_t sk[MPC_SIGN_SK_BYTES],
     const struct sm_trace *layout, int redo_bsig);
 const struct sm_ops *sm_ops_for(uint8_t kind);
+/* Tests only: queues a complaint as this party (a false accusation). */
+int sm_test_complain(struct mpc_sm *sm, int ckind, uint32_t accused,
+    uint8_t round, const uint8_t *e1, size_t l1, const uint8_t *e2, size_t l2);
 
 /* ---- wire helpers (wire.c): encoders that record field boundaries ---- */
 void tr_add(struct sm_trace *tr, size_t off, size_t len, int kind);

@@ -528,6 +528,14 @@ complain(struct mpc_sm *sm, int ckind, uint32_t accused, uint8_t round,
 	lk_free_wipe(buf, cap);
 }
 
+int
+sm_test_complain(struct mpc_sm *sm, int ckind, uint32_t accused, uint8_t round,
+    const uint8_t *e1, size_t l1, const uint8_t *e2, size_t l2)
+{
+	complain(sm, ckind, accused, round, e1, l1, e2, l2);
+	return 0;
+}
+
 static int
 fail(struct mpc_sm *sm, const struct mpc_blame *b)
 {

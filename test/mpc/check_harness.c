@@ -79,8 +79,8 @@ static void
 report(const char *what, const struct hx_stats *st)
 {
 	fprintf(stderr,
-	    "harness %s: %zu cases (%zu blamed, %zu dropped); per round",
-	    what, st->cases, st->blamed, st->dropped);
+	    "harness %s: %zu cases (%zu blamed, %zu dropped); per round", what,
+	    st->cases, st->blamed, st->dropped);
 	for (size_t r = 1; r <= SM_MAXR; r++)
 		if (st->per_round[r])
 			fprintf(stderr, " R%zu:%zu", r, st->per_round[r]);
@@ -90,7 +90,8 @@ report(const char *what, const struct hx_stats *st)
 START_TEST(dkg_matrix)
 {
 	struct ctx c = { .t = 2, .label = "hx-dkg" };
-	struct hx_proto p = { MPC_KIND_DKG, 3, all5, 2, dkg_create, &c, 0, 0 };
+	struct hx_proto p
+	    = { MPC_KIND_DKG, 3, all5, 2, dkg_create, &c, 0, 0, 0 };
 	struct hx_stats st;
 	struct sim s;
 	uint32_t j;
@@ -113,8 +114,8 @@ START_TEST(refresh_matrix)
 {
 	struct mpc_keyshare *ks[3] = { 0 };
 	struct ctx c = { .t = 2, .label = "hx-refresh", .ks = ks };
-	struct hx_proto p = { MPC_KIND_REFRESH, 3, all5, 2, refresh_create, &c,
-		0, 0 };
+	struct hx_proto p
+	    = { MPC_KIND_REFRESH, 3, all5, 2, refresh_create, &c, 0, 0, 0 };
 	struct hx_stats st;
 	struct sim s;
 	size_t i;
@@ -134,8 +135,8 @@ START_TEST(import_matrix)
 {
 	struct mpc_msg blobs[3];
 	struct ctx c = { .t = 2, .label = "hx-import", .blobs = blobs };
-	struct hx_proto p = { MPC_KIND_IMPORT, 3, all5, 2, import_create, &c,
-		0, 0 };
+	struct hx_proto p
+	    = { MPC_KIND_IMPORT, 3, all5, 2, import_create, &c, 0, 0, 0 };
 	uint8_t dsk[64], secret[32] = { 0 }, cc[32] = { 5 };
 	struct hx_stats st;
 	struct sim s;
@@ -171,7 +172,7 @@ presign_matrix(uint32_t n, uint32_t t, const uint32_t *signers, uint32_t j,
 		.faulty = fault ? j : MPC_PARTY_NONE,
 		.fault = fault };
 	struct hx_proto p = { MPC_KIND_PRESIGN, t, signers, t, presign_create,
-		&c, min_round, fault != 0 };
+		&c, min_round, fault != 0, 0 };
 	struct hx_stats st;
 	struct sim s;
 	size_t i;
@@ -212,8 +213,8 @@ START_TEST(presign_blame_round_messages)
 
 	/* j also deviates in round 3, so R5 (resp. R6) happens; every change
 	 * of its R5/R6 message must still name j */
-	presign_matrix(5, 3, set, 2, 3, FAULT_DELTA, 5, "presign R5 sample");
-	presign_matrix(5, 3, set, 2, 3, FAULT_SHAT, 6, "presign R6 sample");
+	presign_matrix(5, 3, set, 2, 6, FAULT_DELTA, 5, "presign R5 sample");
+	presign_matrix(5, 3, set, 2, 6, FAULT_SHAT, 6, "presign R6 sample");
 }
 END_TEST
 

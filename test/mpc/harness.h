@@ -38,6 +38,10 @@ struct hx_proto {
 	/* 1 when the honest end of the run must also name j (a party made
 	 * faulty by the create function, to reach the blame rounds). */
 	int final_fails;
+	/* 1: change broadcast protocol fields in every copy only (the
+	 * equivocating single-copy variant is left to the cheaper protocols;
+	 * it makes every third party finish the round before judging). */
+	int bc_all_only;
 };
 
 struct hx_stats {

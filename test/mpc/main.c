@@ -16,6 +16,9 @@ Suite *zk_aux_suite(void);
 Suite *codec_suite(void);
 Suite *presign_suite(void);
 Suite *harness_suite(void);
+Suite *sm_suite(void);
+Suite *dkg_suite(void);
+Suite *aux_suite(void);
 
 int
 main(void)
@@ -34,8 +37,11 @@ main(void)
 	srunner_add_suite(sr, zk_suite());
 	srunner_add_suite(sr, zk_aux_suite());
 	srunner_add_suite(sr, codec_suite());
+	srunner_add_suite(sr, sm_suite());
+	srunner_add_suite(sr, dkg_suite());
 	srunner_add_suite(sr, presign_suite());
 	srunner_add_suite(sr, harness_suite());
+	srunner_add_suite(sr, aux_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
