@@ -935,6 +935,7 @@ START_TEST(deal_params_checked)
 	ck_assert_int_eq(tpake_server_key_generate(&k, NULL), 0);
 	pks[0] = pks[1] = k.pk;
 	p.server_pk = pks;
+	p.ksf = tt_ksf_identity;
 	p.t = 3;
 	p.n = 2;
 	ck_assert_int_eq(tpake_client_register_deal(up, sizeof(up), ek, NULL,
