@@ -2,14 +2,15 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto_ops.h"
 
 #define PROTO_DEFINE(name, typ) PROTO_SCHEMA(name, typ)
 PROTO_MESSAGES(PROTO_DEFINE)
 #undef PROTO_DEFINE
 
 #define PROTO_LIST_ALL(name, typ) &proto_schema_##name,
-const struct proto_schema *const proto_all_schemas[]
-    = { PROTO_MESSAGES(PROTO_LIST_ALL) NULL };
+const struct proto_schema *const proto_all_schemas[] = { PROTO_MESSAGES(
+    PROTO_LIST_ALL) PROTO_OPS_MESSAGES(PROTO_LIST_ALL) NULL };
 #undef PROTO_LIST_ALL
 
 const struct proto_schema *
