@@ -543,6 +543,117 @@ START_TEST(pinned_keys)
 }
 END_TEST
 
+/* out = a + L (little-endian): the same scalar, non-canonical. */
+static void
+add_order(uint8_t out[32], const uint8_t a[32])
+{
+	static const uint8_t order[32] = { 0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63,
+		0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+	unsigned c = 0;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		c += (unsigned) a[i] + order[i];
+		out[i] = (uint8_t) c;
+		c >>= 8;
+	}
+}
+
+START_TEST(proof_context_binding)
+{
+	struct tpake_scalar k, r;
+	struct tpake_element pk, b;
+	uint8_t z[32], aid[32], h[64], hedge[32], proof[64], x[64];
+	struct tpake_dleq_ctx ctx, bad;
+
+	/* The challenge binds every field of the context on its own: a proof
+	 * does not verify for another attempt, t, n, index or sharing, even
+	 * against the same public share. */
+	tpake_scalar_random(&k);
+	tpake_scalar_random(&r);
+	ck_assert_int_eq(tpake_base_mul(&pk, &k), 0);
+	ck_assert_int_eq(tpake_base_mul(&b, &r), 0);
+	ck_assert_int_eq(tpake_mul(z, &k, b.b), 0);
+	lk_random(aid, 32);
+	lk_random(h, 64);
+	lk_random(hedge, 32);
+	ctx = (struct tpake_dleq_ctx) { aid, h, 2, 3, 2 };
+	ck_assert_int_eq(tpake_dleq_prove(proof, &ctx, &k, b.b, z, hedge), 0);
+	ck_assert_int_eq(tpake_dleq_verify(&ctx, &pk, b.b, z, proof), 0);
+	bad = ctx;
+	bad.t = 3;
+	ck_assert_int_eq(
+	    tpake_dleq_verify(&bad, &pk, b.b, z, proof), TPAKE_EPROOF);
+	bad = ctx;
+	bad.n = 4;
+	ck_assert_int_eq(
+	    tpake_dleq_verify(&bad, &pk, b.b, z, proof), TPAKE_EPROOF);
+	bad = ctx;
+	bad.index = 3;
+	ck_assert_int_eq(
+	    tpake_dleq_verify(&bad, &pk, b.b, z, proof), TPAKE_EPROOF);
+	aid[0] ^= 1;
+	ck_assert_int_eq(
+	    tpake_dleq_verify(&ctx, &pk, b.b, z, proof), TPAKE_EPROOF);
+	aid[0] ^= 1;
+	h[63] ^= 1;
+	ck_assert_int_eq(
+	    tpake_dleq_verify(&ctx, &pk, b.b, z, proof), TPAKE_EPROOF);
+	h[63] ^= 1;
+	/* c + L and s + L are the same scalars, not canonical: refused. */
+	memcpy(x, proof, 64);
+	add_order(x, proof);
+	ck_assert_int_eq(tpake_dleq_verify(&ctx, &pk, b.b, z, x), TPAKE_EPROOF);
+	memcpy(x, proof, 64);
+	add_order(x + 32, proof + 32);
+	ck_assert_int_eq(tpake_dleq_verify(&ctx, &pk, b.b, z, x), TPAKE_EPROOF);
+	ck_assert_int_eq(tpake_dleq_verify(&ctx, &pk, b.b, z, proof), 0);
+}
+END_TEST
+
+START_TEST(blame_relabelled_answer)
+{
+	struct fixture *f = fixture_new(all3, 3);
+
+	/* Server 2's honest answer presented as server 3's. */
+	f->l.rep[1].index = 3;
+	f->l.m = 2;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EPEER);
+	ck_assert_uint_eq(f->bl.count, 1);
+	ck_assert_uint_eq(f->bl.index[0], 3);
+	ck_assert_int_eq(f->bl.reason[0], TPAKE_EPROOF);
+	free(f);
+}
+END_TEST
+
+START_TEST(reply_indices_checked)
+{
+	struct fixture *f = fixture_new(all3, 3);
+
+	/* Duplicate, zero and out-of-range indices are refused before
+	 * anything is computed, and the client state survives. */
+	f->l.rep[2].index = 1;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EINVAL);
+	f->l.rep[2].index = 0;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EINVAL);
+	f->l.rep[2].index = 4;
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_EINVAL);
+	ck_assert_int_eq(f->l.cst.phase, 1);
+	ck_assert_uint_eq(f->res.count, 0);
+	f->l.rep[2].index = 3;
+	ck_assert_int_eq(tt_login_finish(&f->l, &f->c, &f->res, &f->bl), 0);
+	/* The state was consumed: a second finish is out of order. */
+	ck_assert_int_eq(
+	    tt_login_finish(&f->l, &f->c, &f->res, &f->bl), TPAKE_ESTATE);
+	free(f);
+}
+END_TEST
+
 static const uint8_t two[2] = { 1, 3 };
 
 START_TEST(flip_ke1)
@@ -984,6 +1095,9 @@ threshold_suite(void)
 	tcase_add_test(tb, blame_tie_names_no_one);
 	tcase_add_test(tb, network_attacker_one_guess);
 	tcase_add_test(tb, pinned_keys);
+	tcase_add_test(tb, proof_context_binding);
+	tcase_add_test(tb, blame_relabelled_answer);
+	tcase_add_test(tb, reply_indices_checked);
 	suite_add_tcase(s, tb);
 	/* Thousands of logins each: far over Check's 4 s default on a loaded
 	 * machine, which failed the suite spuriously. */
