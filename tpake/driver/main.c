@@ -85,9 +85,12 @@ b64_var(struct driver *d, json_object *o, const char *key, uint8_t **out,
 		return perr(d, "%s: too long", key);
 	if ((*out = malloc(cap)) == NULL)
 		return LK_ENOMEM;
+	*len = cap;
 	if (lk_b64_decode(*out, &cap, s) != 0) {
-		free(*out);
+		/* A partly decoded secret (a password, a key) is wiped too. */
+		lk_free_wipe(*out, *len);
 		*out = NULL;
+		*len = 0;
 		return perr(d, "%s: not base64url", key);
 	}
 	*len = cap;
@@ -850,6 +853,7 @@ fn_client_register_finish(
 out:
 	view_free(&idc);
 	view_free(&ids);
+	lk_wipe(rec, sizeof(rec)); /* holds the masking key */
 	lk_wipe(ek, sizeof(ek));
 	return rv;
 }
@@ -905,20 +909,18 @@ fn_client_register_deal(
 		size_t nc;
 		struct tpake_element tmp[TPAKE_MAX_SERVERS];
 
-		if ((rv = elements_get(
-		         d, r, "coeffs", tmp, TPAKE_MAX_SERVERS, &nc))
-		        != 0
-		    || (rv = b64_fixed(d, r, "envelope_nonce",
-		            rnd.envelope_nonce, 32, 1, NULL))
-		        != 0)
-			goto out;
-		if (nc != dp.t) {
+		/* tmp[0] is the user's OPRF key: wiped on every path. */
+		rv = elements_get(d, r, "coeffs", tmp, TPAKE_MAX_SERVERS, &nc);
+		if (rv == 0)
+			rv = b64_fixed(d, r, "envelope_nonce",
+			    rnd.envelope_nonce, 32, 1, NULL);
+		if (rv == 0 && nc != dp.t)
 			rv = perr(d, "%s: t coefficients", "rand.coeffs");
-			goto out;
-		}
-		for (i = 0; i < nc; i++)
+		for (i = 0; rv == 0 && i < nc; i++)
 			memcpy(rnd.coeff[i].b, tmp[i].b, 32);
 		lk_wipe(tmp, sizeof(tmp));
+		if (rv != 0)
+			goto out;
 	}
 	dp.server_pk = pks;
 	dp.client_id = idc.b;
@@ -1182,11 +1184,42 @@ static const struct {
  * Main loop
  * ------------------------------------------------------------------- */
 
+/* Requests and answers carry passwords, keys and shares as strings, which
+ * json-c frees without wiping: overwrite every string value first. (The
+ * parser's own scratch buffer is out of reach of json-c's API.) */
+static void
+json_wipe(json_object *o)
+{
+	size_t i;
+
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		lk_wipe((char *) json_object_get_string(o),
+		    (size_t) json_object_get_string_len(o));
+		break;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val)
+		{
+			(void) key;
+			json_wipe(val);
+		}
+		break;
+	}
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			json_wipe(json_object_array_get_idx(o, i));
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 answer(json_object *req, int rv, json_object *res,
     const struct tpake_blame *blame, const char *detail)
 {
 	json_object *out = json_object_new_object(), *id = NULL, *bl;
+	const char *text;
 	size_t i;
 
 	if (req != NULL && json_object_object_get_ex(req, "id", &id))
@@ -1216,11 +1249,20 @@ answer(json_object *req, int rv, json_object *res,
 		}
 		json_object_object_add(out, "blame", bl);
 	}
-	fputs(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN),
-	    stdout);
+	text = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
+	fputs(text, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
+	lk_wipe((char *) text, strlen(text));
+	json_wipe(out);
 	json_object_put(out);
+}
+
+static void
+put_wiped(json_object *o)
+{
+	json_wipe(o);
+	json_object_put(o);
 }
 
 static void
@@ -1238,13 +1280,13 @@ handle(struct driver *d, const char *line)
 	    || !json_object_is_type(fn, json_type_string)) {
 		answer(req, TPAKE_EDECODE, NULL, NULL,
 		    "request must be a JSON object with a string \"fn\"");
-		json_object_put(req);
+		put_wiped(req);
 		return;
 	}
 	params = field(req, "params");
 	if (params != NULL && !json_object_is_type(params, json_type_object)) {
 		answer(req, TPAKE_EDECODE, NULL, NULL, "params: not an object");
-		json_object_put(req);
+		put_wiped(req);
 		return;
 	}
 	for (i = 0; i < LK_ARRAY_LEN(fns); i++)
@@ -1254,14 +1296,14 @@ handle(struct driver *d, const char *line)
 		snprintf(d->err, sizeof(d->err), "unknown fn %s",
 		    json_object_get_string(fn));
 		answer(req, E_UNKNOWN_FN, NULL, NULL, d->err);
-		json_object_put(req);
+		put_wiped(req);
 		return;
 	}
 	res = json_object_new_object();
 	rv = fns[i].fn(d, params, res, &blame);
 	answer(req, rv, res, &blame, d->err);
-	json_object_put(res);
-	json_object_put(req);
+	put_wiped(res);
+	put_wiped(req);
 }
 
 int
@@ -1289,9 +1331,11 @@ main(int argc, char **argv)
 		if ((size_t) n > MAX_LINE) {
 			answer(
 			    NULL, TPAKE_ETOOBIG, NULL, NULL, "line too long");
+			lk_wipe(line, (size_t) n);
 			continue;
 		}
 		handle(&d, line);
+		lk_wipe(line, (size_t) n);
 	}
 	if (line != NULL)
 		lk_free_wipe(line, cap);
