@@ -17,3 +17,4 @@ TEST_SCRIPTS += test/ctime/ctime_mpc.sh
 $(eval $(call lk_fuzz,fuzz_mpc_decode,test/fuzz/fuzz_mpc_decode.c,mpc proto lkcommon))
 
 $(eval $(call lk_bench,bench_mpc,test/bench/bench_mpc.c,mpc proto lkcommon))
+$(eval $(call lk_bench,bench_mpc_proto,test/bench/bench_mpc_proto.c $(MPC_SIM),mpc proto lkcommon))

@@ -219,6 +219,7 @@ mpc_aux_decode(struct proto_rbuf *r, struct mpc_aux **out)
 	a->n = n;
 	a->index = idx;
 	if ((rv = mpc_paillier_sk_decode(r, &a->sk)) != 0
+	    || (rv = mpc_paillier_sk_precompute(a->sk)) != 0
 	    || (rv = mpc_rped_own_decode(r, a->sk, &a->rp_own)) != 0)
 		goto fail;
 	for (j = 0; j < n; j++) {
@@ -649,6 +650,8 @@ mpc_aux_new(struct mpc_ctx *ctx, struct mpc_sm **out,
 	sm->st = st;
 	st->sk = sk;
 	mpz_inits(st->r2.N, st->r2.s, st->r2.t, NULL);
+	if ((rv = mpc_paillier_sk_precompute(sk)) != 0)
+		goto fail;
 	mpc_zk_prm_proof_init(&st->r2.prm);
 	/* own ring-Pedersen parameters on N, Pi^prm, the commitment */
 	if ((rv = mpc_rped_gen(&st->rp_own, sk)) != 0)

@@ -138,6 +138,12 @@ struct mpc_paillier_sk {
 	mpz_t hp, hq; /* (-q)^-1 mod p, (-p)^-1 mod q */
 	mpz_t ninv_p, ninv_q; /* N^-1 mod (p-1), N^-1 mod (q-1) */
 	struct mx xp, xq, xp2, xq2;
+	/* Nonce tables (mpc_paillier_sk_precompute): generators g_p, g_q of
+	 * Z*_p, Z*_q; tables of g_p mod p and g_p^N mod p^2 (and for q), so a
+	 * fresh (rho, rho^N) is rho_p = g_p^a mod p, rho^N mod p^2 = (g_p^N)^a
+	 * mod p^2 with a uniform in [0, p-1): exactly uniform rho. */
+	struct fbt ntp, ntP, ntq, ntQ;
+	int ntables;
 };
 /* rho^N mod N^2 (CRT when pk is own). */
 int paillier_nth_power(

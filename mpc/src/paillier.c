@@ -147,7 +147,119 @@ sk_clear(struct mpc_paillier_sk *sk)
 	mx_clear(&sk->xq);
 	mx_clear(&sk->xp2);
 	mx_clear(&sk->xq2);
+	fbt_clear(&sk->ntp);
+	fbt_clear(&sk->ntP);
+	fbt_clear(&sk->ntq);
+	fbt_clear(&sk->ntQ);
 	pk_clear(&sk->pk);
+}
+
+/* The smallest generator of Z*_p for a safe prime p = 2p' + 1: g with
+ * g^2 != 1 and g^p' != 1 (public). */
+static void
+safe_prime_generator(mpz_ptr g, mpz_srcptr p)
+{
+	mpz_t pp, t;
+
+	mpz_inits(pp, t, NULL);
+	mpz_sub_ui(pp, p, 1);
+	mpz_tdiv_q_2exp(pp, pp, 1);
+	for (mpz_set_ui(g, 2);; mpz_add_ui(g, g, 1)) {
+		mpz_powm(t, g, pp, p);
+		if (mpz_cmp_ui(t, 1) != 0 && mpz_cmp_ui(g, 1) != 0) {
+			mpz_mul(t, g, g);
+			mpz_mod(t, t, p);
+			if (mpz_cmp_ui(t, 1) != 0)
+				break;
+		}
+	}
+	mpz_clears(pp, t, NULL);
+}
+
+static int
+nonce_tables(const struct mx *x1, const struct mx *x2, struct fbt *t1,
+    struct fbt *t2, mpz_srcptr prime, mpz_srcptr n)
+{
+	mpz_t g, G;
+	int rv;
+
+	mpz_inits(g, G, NULL);
+	safe_prime_generator(g, prime);
+	/* G = g^N mod prime^2 (public) */
+	mpz_powm(G, g, n, x2->m);
+	if ((rv = fbt_build(t1, x1, g, MPC_PRIME_BITS, FBT_WINDOW)) == 0)
+		rv = fbt_build(t2, x2, G, MPC_PRIME_BITS, FBT_WINDOW);
+	mpz_clears(g, G, NULL);
+	return rv;
+}
+
+int
+mpc_paillier_sk_precompute(struct mpc_paillier_sk *sk)
+{
+	int rv;
+
+	ARG_CHECK(sk != NULL);
+	if (sk->ntables)
+		return 0;
+	if ((rv = nonce_tables(
+	         &sk->xp, &sk->xp2, &sk->ntp, &sk->ntP, sk->p, sk->pk.n))
+	        != 0
+	    || (rv = nonce_tables(
+	            &sk->xq, &sk->xq2, &sk->ntq, &sk->ntQ, sk->q, sk->pk.n))
+	        != 0) {
+		fbt_clear(&sk->ntp);
+		fbt_clear(&sk->ntP);
+		fbt_clear(&sk->ntq);
+		fbt_clear(&sk->ntQ);
+		return rv;
+	}
+	sk->ntables = 1;
+	return 0;
+}
+
+/* g^a mod m from a table, as an mpz (constant time in a for |a| < 2^bits). */
+static int
+table_pow(const struct fbt *t, mpz_ptr r, mpz_srcptr a, size_t bits)
+{
+	BN_CTX *c = BN_CTX_secure_new();
+	BIGNUM *b = BN_secure_new();
+	int rv = MPC_ENOMEM;
+
+	if (c == NULL || b == NULL)
+		goto out;
+	if ((rv = fbt_pow(t, b, a, bits, c)) != 0)
+		goto out;
+	rv = BN_from_montgomery(b, b, t->x->mont, c) ? mpz_set_bn(r, b)
+	                                             : MPC_ECRYPTO;
+out:
+	BN_clear_free(b);
+	BN_CTX_free(c);
+	return rv;
+}
+
+static int crt2(mpz_ptr r, mpz_srcptr rp, mpz_srcptr rq, mpz_srcptr m1,
+    const struct mx *x2, mpz_srcptr inv);
+
+/* A fresh (rho, rho^N mod N^2) for one's own key from the tables. */
+static int
+own_nonce(const struct mpc_paillier_sk *sk, mpz_ptr rho, mpz_ptr rho_n)
+{
+	mpz_t ap, aq, rp, rq, yp, yq;
+	int rv;
+
+	mpz_inits(ap, aq, rp, rq, yp, yq, NULL);
+	if ((rv = mpc_bn_random_below(ap, sk->pm1)) != 0
+	    || (rv = mpc_bn_random_below(aq, sk->qm1)) != 0
+	    || (rv = table_pow(&sk->ntp, rp, ap, MPC_PRIME_BITS)) != 0
+	    || (rv = table_pow(&sk->ntq, rq, aq, MPC_PRIME_BITS)) != 0
+	    || (rv = table_pow(&sk->ntP, yp, ap, MPC_PRIME_BITS)) != 0
+	    || (rv = table_pow(&sk->ntQ, yq, aq, MPC_PRIME_BITS)) != 0)
+		goto out;
+	paillier_crt_n(sk, rho, rp, rq);
+	rv = crt2(rho_n, yp, yq, sk->p2, &sk->xq2, sk->p2inv_q2);
+out:
+	mpz_clears(ap, aq, rp, rq, yp, yq, NULL);
+	return rv;
 }
 
 int
@@ -349,6 +461,8 @@ mpc_paillier_nonce_gen(
 	int rv;
 
 	ARG_CHECK(pk != NULL && rho != NULL && rho_n != NULL);
+	if (pk->sk != NULL && pk->sk->ntables)
+		return own_nonce(pk->sk, rho, rho_n);
 	if ((rv = mpc_bn_random_unit(rho, pk->n)) != 0)
 		return rv;
 	return paillier_nth_power(pk, rho_n, rho);

@@ -231,6 +231,37 @@ START_TEST(precomputed_nonces)
 }
 END_TEST
 
+/* Own-key nonces from the tables (mpc_paillier_sk_precompute): rho is a
+ * unit, rho_n == rho^N mod N^2 (checked with GMP), the residues of rho mod
+ * p and q vary, and encryption with them decrypts. */
+START_TEST(nonce_tables)
+{
+	struct tmpc_party *p = tmpc_party(1);
+	mpz_t rho, rn, want, n2, m, c, d, prev;
+	int i;
+
+	mpz_inits(rho, rn, want, n2, m, c, d, prev, NULL);
+	mpz_mul(n2, mpc_paillier_pk_n(p->pk), mpc_paillier_pk_n(p->pk));
+	ck_assert_int_eq(mpc_paillier_sk_precompute(p->sk), 0); /* idempotent */
+	for (i = 0; i < 8; i++) {
+		ck_assert_int_eq(mpc_paillier_nonce_gen(p->pk, rho, rn), 0);
+		ck_assert(mpc_bn_is_unit_var(rho, mpc_paillier_pk_n(p->pk)));
+		mpz_powm(want, rho, mpc_paillier_pk_n(p->pk), n2);
+		ck_assert(mpz_cmp(want, rn) == 0);
+		ck_assert(mpz_cmp(rho, prev) != 0);
+		mpz_set(prev, rho);
+		mpz_set_si(m, -1000 * i - 1);
+		ck_assert_int_eq(mpc_paillier_encrypt(p->pk, c, rho, m), 0);
+		ck_assert_int_eq(mpc_paillier_decrypt(p->sk, d, c), 0);
+		ck_assert(mpz_cmp(d, m) == 0);
+		ck_assert_int_eq(
+		    mpc_paillier_decrypt_nonce(p->sk, d, want, c), 0);
+		ck_assert(mpz_cmp(want, rho) == 0);
+	}
+	mpz_clears(rho, rn, want, n2, m, c, d, prev, NULL);
+}
+END_TEST
+
 START_TEST(key_encodings)
 {
 	struct tmpc_party *p = tmpc_party(0);
@@ -287,6 +318,7 @@ paillier_suite(void)
 	tcase_add_test(tc, decrypt_recovers_nonce);
 	tcase_add_test(tc, ciphertext_validation);
 	tcase_add_test(tc, precomputed_nonces);
+	tcase_add_test(tc, nonce_tables);
 	tcase_add_test(tc, key_encodings);
 	suite_add_tcase(s, tc);
 	return s;

@@ -69,6 +69,7 @@ tmpc_party(size_t i)
 	    2 * TMPC_PARTIES);
 	ck_assert_int_eq(
 	    mpc_paillier_sk_from_primes(&pt->sk, pr[2 * i], pr[2 * i + 1]), 0);
+	ck_assert_int_eq(mpc_paillier_sk_precompute(pt->sk), 0);
 	pt->pk = mpc_paillier_sk_pk(pt->sk);
 	ck_assert_int_eq(
 	    mpc_paillier_pk_new(&pt->pk_peer, mpc_paillier_pk_n(pt->pk)), 0);
