@@ -509,6 +509,42 @@ START_TEST(network_attacker_one_guess)
 }
 END_TEST
 
+START_TEST(coalition_one_guess)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct tpake_server_key fake2;
+	struct tpake_deal_rand rnd;
+	const char *guess[2] = { "wrong", "pw" };
+	int rv[2];
+	size_t g;
+
+	/* Server 1 is malicious (it holds its real, pinned key) and works
+	 * with the aggregator, which drops the honest answers and forges
+	 * server 2's. Both use a sharing of their own; server 1 puts a
+	 * password guess in its envelope and can pass its MAC when the guess
+	 * is right. A MAC that passes under a pinned key therefore proves
+	 * nothing until t answers did (one of them is then honest): before
+	 * that, a right guess and a wrong one must look the same. */
+	ck_assert_ptr_nonnull(f);
+	tt_cluster_keys(&f->c, 2, 3);
+	tt_cluster_register(&f->c, "pw");
+	ck_assert_int_eq(tpake_server_key_generate(&fake2, NULL), 0);
+	fake2.pk = f->c.key[1].pk;
+	for (g = 0; g < 2; g++) {
+		ck_assert_int_eq(
+		    tt_login_start(&f->l, &f->c, "pw", all3, 2), 0);
+		forge_rand(&rnd);
+		forge_answer(&f->l, 0, 1, &f->c, &rnd, guess[g], &f->c.key[0]);
+		forge_answer(&f->l, 1, 2, &f->c, &rnd, "x", &fake2);
+		rv[g] = tt_login_finish(&f->l, &f->c, &f->res, &f->bl);
+		ck_assert_uint_eq(f->bl.count, 0);
+	}
+	ck_assert_int_eq(rv[0], TPAKE_EAUTH);
+	ck_assert_int_eq(rv[1], TPAKE_EAUTH);
+	free(f);
+}
+END_TEST
+
 START_TEST(pinned_keys)
 {
 	struct fixture *f = fixture_new(all3, 3);
@@ -1095,6 +1131,7 @@ threshold_suite(void)
 	tcase_add_test(tb, blame_tie_names_no_one);
 	tcase_add_test(tb, network_attacker_one_guess);
 	tcase_add_test(tb, pinned_keys);
+	tcase_add_test(tb, coalition_one_guess);
 	tcase_add_test(tb, proof_context_binding);
 	tcase_add_test(tb, blame_relabelled_answer);
 	tcase_add_test(tb, reply_indices_checked);

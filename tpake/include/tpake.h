@@ -492,9 +492,9 @@ struct tpake_login_params {
 	/* The servers' pinned static keys pkS_i (n keys, index i at [i-1]),
 	 * or NULL. With pins an envelope naming another key does not open,
 	 * and servers whose envelope or MAC fails are named (TPAKE_EPEER)
-	 * once another answer has authenticated; without pins every failure
-	 * after the OPRF step is TPAKE_EAUTH (see tpake_client_login_finish).
-	 */
+	 * once t other answers have authenticated; without pins every
+	 * failure after the OPRF step is TPAKE_EAUTH (see
+	 * tpake_client_login_finish). */
 	const struct tpake_element *server_pk;
 };
 
@@ -523,11 +523,12 @@ struct tpake_blame {
  * run. Fails closed: any misbehaving server makes the whole call fail.
  * Faults found before the password is used (extension, keyshare, partial,
  * proof, commitments) give TPAKE_EPEER and are named in blame. A failed
- * envelope or MAC is named only with pinned keys (p->server_pk) and once
- * another answer has passed its MAC: until then it cannot be told from a
- * wrong password under a network attacker's own sharing, and naming it
- * would reveal which of its envelopes (password guesses) opened; it is
- * then TPAKE_EAUTH like a wrong password. With t = n = 1 this is RFC 9807
+ * envelope or MAC is named only with pinned keys (p->server_pk) and once t
+ * other answers have passed their MAC: until then it cannot be told from a
+ * wrong password under an attacker's own sharing, and naming it would
+ * reveal which of its envelopes (password guesses) opened; it is then
+ * TPAKE_EAUTH like a wrong password (so ask more than t servers to be able
+ * to name a bad envelope). With t = n = 1 this is RFC 9807
  * RecoverCredentials + AuthClientFinalize.
  * On success st is consumed; on failure st is unchanged, so the caller may
  * retry with another set of answers (e.g. without a blamed server).

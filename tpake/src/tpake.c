@@ -1060,13 +1060,16 @@ tpake_client_login_finish(struct tpake_client_login *st,
 	}
 	if ((size_t) ngood != m) {
 		/* Whether an envelope opens depends on the password, and the
-		 * combined OPRF value may be a network attacker's own (it can
-		 * deal a sharing with valid proofs for every index): naming
-		 * the answers that failed would tell it which envelope, i.e.
-		 * which password guess, opened. Only an answer that passed
-		 * its MAC under a pinned key proves this rwd is the real one;
-		 * then the others are at fault and are named. */
-		if (p->server_pk != NULL && ngood > 0) {
+		 * combined OPRF value may be an attacker's own (the aggregator
+		 * can deal a sharing with valid proofs for every index, with
+		 * up to t-1 malicious servers, which hold their pinned keys,
+		 * answering under it): naming the answers that failed would
+		 * tell it which envelope, i.e. which password guess, opened.
+		 * Only t answers that passed their MAC under pinned keys
+		 * include an honest server's, which proves that the sharing
+		 * and rwd are the real ones; then the others are at fault and
+		 * are named. */
+		if (p->server_pk != NULL && (size_t) ngood >= p->t) {
 			for (k = 0; k < m; k++)
 				if (!good[k])
 					blame_add(&bl, replies[k].index,
