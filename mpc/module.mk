@@ -15,6 +15,7 @@ ALL_PROGS += $(BUILD)/test/ctime_mpc
 TEST_SCRIPTS += test/ctime/ctime_mpc.sh
 
 $(eval $(call lk_fuzz,fuzz_mpc_decode,test/fuzz/fuzz_mpc_decode.c,mpc proto lkcommon))
+$(eval $(call lk_fuzz,fuzz_mpc_proto,test/fuzz/fuzz_mpc_proto.c,mpc proto lkcommon))
 
 $(eval $(call lk_bench,bench_mpc,test/bench/bench_mpc.c,mpc proto lkcommon))
 $(eval $(call lk_bench,bench_mpc_proto,test/bench/bench_mpc_proto.c $(MPC_SIM),mpc proto lkcommon))
