@@ -1,6 +1,7 @@
 /* libFuzzer target: the login messages a peer controls. The input is split
  * into a KE1 for a fixed 2-of-3 server and a KE2 + extension for a fixed
- * client; neither may crash, and a forged answer must never log in. */
+ * client; neither may crash, a forged answer must never log in, and the
+ * honest server must never be named, with or without pinned keys. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct {
 	struct tpake_server_key key[3];
+	struct tpake_element pks[3];
 	struct tpake_user user[3];
 	struct tpake_client_login cl;
 	uint8_t ke1[TPAKE_KE1_BYTES];
@@ -39,7 +41,7 @@ setup(void)
 	for (i = 0; i < 3; i++) {
 		if (tpake_server_key_generate(&fx.key[i], NULL) != 0)
 			abort();
-		pks[i] = fx.key[i].pk;
+		pks[i] = fx.pks[i] = fx.key[i].pk;
 	}
 	p.t = 2;
 	p.n = 3;
@@ -77,7 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tpake_idents ids;
 	uint8_t ke1[TPAKE_KE1_BYTES], ke2[TPAKE_KE2_BYTES];
 	uint8_t ext[TPAKE_EXT_BYTES(2)];
-	size_t extlen = sizeof(ext), n;
+	size_t extlen = sizeof(ext), n, k;
+	int pin;
 
 	if (!init) {
 		setup();
@@ -112,9 +115,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size > sizeof(ke2) + sizeof(ext) ? sizeof(ext) - 1
 		                                 : sizeof(ext),
 		{ NULL, 0 } };
-	cl = fx.cl;
-	/* Server 2's real partial never came: success would be a forgery. */
-	if (tpake_client_login_finish(&cl, &res, &bl, &lp, rep, 2) == 0)
-		abort();
+	for (pin = 0; pin < 2; pin++) {
+		lp.server_pk = pin ? fx.pks : NULL;
+		cl = fx.cl;
+		/* Server 2's real partial never came: success would be a
+		 * forgery. */
+		if (tpake_client_login_finish(&cl, &res, &bl, &lp, rep, 2) == 0)
+			abort();
+		for (k = 0; k < bl.count; k++)
+			if (bl.index[k] == 1)
+				abort();
+	}
 	return 0;
 }
