@@ -416,6 +416,8 @@ START_TEST(arguments_and_states)
 	mpc_sm_sid(s.sm[0], sid);
 	ck_assert_int_eq(sim_run(&s), 0);
 	ck_assert_int_eq(mpc_sm_take_keyshare(s.sm[0], &ks), 0);
+	ck_assert_ptr_nonnull(ks);
+	mpc_keyshare_free(ks);
 	ck_assert_int_eq(mpc_sm_take_keyshare(s.sm[0], &ks), MPC_ESTATE);
 	ck_assert_ptr_null(ks);
 	ck_assert_int_eq(mpc_sm_next(s.sm[0], &m), MPC_EEMPTY);
