@@ -160,7 +160,7 @@ zero(struct sim *s)
 static void
 row(const char *what, const struct fig *f, const char *peer)
 {
-	printf("| %-34s | %9.1f | %9.1f | %8.1f | %s |\n", what, f->cpu * 1e3,
+	printf("| %-34s | %9.3f | %9.3f | %8.2f | %s |\n", what, f->cpu * 1e3,
 	    f->worst * 1e3, f->bytes / 1024.0, peer);
 }
 
