@@ -4,6 +4,7 @@
  * run that must make progress. Seed counts are sized for make test; many
  * more run through build/bin/cons-sim. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
@@ -14,6 +15,17 @@
 Suite *sim_suite(void);
 
 #define SEEDS_PER_CASE 500 /* 4 cases x 500 = 2000 seeds per size */
+
+/* Sanitizer builds (make asan) run 5-10x slower; they may ask for fewer
+ * seeds with LK_SIM_SEEDS_PER_CASE. make test always runs the full 2000. */
+static unsigned
+seeds_per_case(void)
+{
+	const char *e = getenv("LK_SIM_SEEDS_PER_CASE");
+	long v = e != NULL ? strtol(e, NULL, 10) : 0;
+
+	return v > 0 && v <= SEEDS_PER_CASE ? (unsigned) v : SEEDS_PER_CASE;
+}
 
 static void
 run_range(unsigned nodes, uint64_t first, unsigned count)
@@ -48,13 +60,13 @@ run_range(unsigned nodes, uint64_t first, unsigned count)
 
 START_TEST(seeds3)
 {
-	run_range(3, 1 + (uint64_t) _i * SEEDS_PER_CASE, SEEDS_PER_CASE);
+	run_range(3, 1 + (uint64_t) _i * SEEDS_PER_CASE, seeds_per_case());
 }
 END_TEST
 
 START_TEST(seeds5)
 {
-	run_range(5, 100001 + (uint64_t) _i * SEEDS_PER_CASE, SEEDS_PER_CASE);
+	run_range(5, 100001 + (uint64_t) _i * SEEDS_PER_CASE, seeds_per_case());
 }
 END_TEST
 
