@@ -500,13 +500,36 @@ aux_check(struct mpc_sm *sm, uint8_t round, uint32_t from, uint32_t to,
 	if (round == 3) {
 		const struct r3_bc *x = bc;
 		const struct r3_p2p *y = p2p;
+		const struct mpc_paillier_pk *pk;
+		const struct mpc_rped *R;
+		struct mpc_paillier_pk *tpk = NULL;
+		struct mpc_rped *trp = NULL;
 
+		if (st->sk != NULL) {
+			pk = pk_of(sm, from);
+			R = rp_of(sm, to);
+		} else {
+			/* done: the objects moved into the output (which the
+			 * caller may have freed), but a complaint about
+			 * round 3 is still judged: rebuild the two objects
+			 * from the agreed round-2 values */
+			const struct r2_bc *xf = sm_bc(sm, 2, from),
+			                   *xt = sm_bc(sm, 2, to);
+			if ((rv = mpc_paillier_pk_new(&tpk, xf->N)) != 0
+			    || (rv = mpc_rped_new(&trp, xt->N, xt->s, xt->t))
+			        != 0) {
+				mpc_paillier_pk_free(tpk);
+				return rv;
+			}
+			pk = tpk;
+			R = trp;
+		}
 		sess(&s, sm, party, st->rho);
-		rv = mpc_zk_mod_verify(
-		    sm->ctx, b, &x->mod, &s, pk_of(sm, from));
+		rv = mpc_zk_mod_verify(sm->ctx, b, &x->mod, &s, pk);
 		if (rv == 0)
-			rv = mpc_zk_fac_verify(sm->ctx, b, &y->fac, &s,
-			    rp_of(sm, to), pk_of(sm, from));
+			rv = mpc_zk_fac_verify(sm->ctx, b, &y->fac, &s, R, pk);
+		mpc_paillier_pk_free(tpk);
+		mpc_rped_free(trp);
 		return rv == MPC_EPROOF ? MPC_EABORT : rv;
 	}
 	return 0;
@@ -539,15 +562,11 @@ aux_finish(struct mpc_sm *sm, uint8_t round, uint8_t *next, struct mpc_blame *b)
 			    || (rv = mpc_rped_precompute(st->rp[j])) != 0)
 				return rv;
 		}
-		/* moduli must be distinct (a copy cannot carry a valid
-		 * Pi^prm of its sender, so no single party is named) */
-		for (j = 0; j < sm->np; j++)
-			for (m = j + 1; m < sm->np; m++)
-				if (mpz_cmp(mpc_rped_n(rp_of(sm, j)),
-				        mpc_rped_n(rp_of(sm, m)))
-				    == 0)
-					return sm_blame(b, MPC_PARTY_NONE,
-					    MPC_BLAME_DUPLICATE, 0);
+		/* Two equal moduli are refused only after R3: Pi^prm needs
+		 * no factorization (any party can prove its own s, t on a
+		 * copied N), so the copy is named by the Pi^mod and Pi^fac
+		 * it cannot give. Proving Pi^fac against parameters on one's
+		 * own N reveals nothing (their Pi^prm holds). */
 		if ((rv = mpc_rped_precompute(st->rp_own)) != 0)
 			return rv;
 		sess(&s, sm, sm->self, st->rho);
@@ -570,6 +589,16 @@ aux_finish(struct mpc_sm *sm, uint8_t round, uint8_t *next, struct mpc_blame *b)
 		return 0;
 	}
 	if (round == 3) {
+		/* every Pi^mod and Pi^fac held: a party whose modulus
+		 * equals an earlier party's knows its factorization, so
+		 * neither is honest; name the later one */
+		for (m = 1; m < sm->np; m++)
+			for (j = 0; j < m; j++)
+				if (mpz_cmp(mpc_rped_n(rp_of(sm, j)),
+				        mpc_rped_n(rp_of(sm, m)))
+				    == 0)
+					return sm_blame(b, sm->part[m],
+					    MPC_BLAME_DUPLICATE, 0);
 		*next = 4;
 		return 0;
 	}
@@ -672,6 +701,44 @@ mpc_aux_new(struct mpc_ctx *ctx, struct mpc_sm **out,
 fail:
 	mpc_sm_free(sm);
 	return rv;
+}
+
+int
+aux_test_claim_modulus(struct mpc_sm *sm, mpz_srcptr n)
+{
+	struct aux_st *st = sm->st;
+	struct mpc_zk_sess s;
+	uint8_t e[MPC_M_PRM];
+	mpz_t r, lambda;
+	int i, rv;
+
+	if (sm->kind != MPC_KIND_AUX || sm->round != 1)
+		return MPC_ESTATE;
+	mpz_inits(r, lambda, NULL);
+	/* t = r^2, s = t^lambda with a short lambda: z = a + e*lambda stays
+	 * below N without knowing phi(N) */
+	mpz_set(st->r2.N, n);
+	mpc_bn_random_unit(r, n);
+	mpz_mul(st->r2.t, r, r);
+	mpz_mod(st->r2.t, st->r2.t, n);
+	do
+		mpc_bn_random_bits(lambda, 64);
+	while (mpz_cmp_ui(lambda, 2) < 0);
+	mpz_powm(st->r2.s, st->r2.t, lambda, n);
+	for (i = 0; i < MPC_M_PRM; i++) {
+		mpc_bn_random_bits(r, mpz_sizeinbase(n, 2) - 2);
+		mpz_set(st->r2.prm.z[i], r);
+		mpz_powm(st->r2.prm.a[i], st->r2.t, r, n);
+	}
+	sess(&s, sm, sm->self, NULL);
+	zk_prm_challenges(&s, n, st->r2.s, st->r2.t, &st->r2.prm, e);
+	for (i = 0; i < MPC_M_PRM; i++)
+		if (e[i])
+			mpz_add(st->r2.prm.z[i], st->r2.prm.z[i], lambda);
+	mpz_clears(r, lambda, NULL);
+	if ((rv = commit_hash(st->r1.V, sm, sm->self, &st->r2)) != 0)
+		return rv;
+	return sm_test_reemit_r1(sm);
 }
 
 int

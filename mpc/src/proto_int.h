@@ -192,6 +192,10 @@ const struct sm_ops *sm_ops_for(uint8_t kind);
 /* Tests only: queues a complaint as this party (a false accusation). */
 int sm_test_complain(struct mpc_sm *sm, int ckind, uint32_t accused,
     uint8_t round, const uint8_t *e1, size_t l1, const uint8_t *e2, size_t l2);
+/* Tests only: drops the queued messages of round 1 and emits round 1
+ * again from the protocol state (after a test rewrote that state, before
+ * any message left the machine). */
+int sm_test_reemit_r1(struct mpc_sm *sm);
 
 /* ---- wire helpers (wire.c): encoders that record field boundaries ---- */
 void tr_add(struct sm_trace *tr, size_t off, size_t len, int kind);
@@ -278,6 +282,11 @@ int aux_assemble_unproven(struct mpc_aux **out, uint32_t n, uint32_t index,
     struct mpc_paillier_pk *const *pks, struct mpc_rped *const *rps,
     int borrowed);
 void aux_compute_id(uint8_t id[MPC_ID_BYTES], const struct mpc_aux *a);
+/* Tests only: makes a fresh aux-info machine claim the modulus n (another
+ * party's, whose factorization it does not know) with ring-Pedersen
+ * parameters of its own on n and a Pi^prm that needs no factorization,
+ * as a malicious party can; round 1 is emitted again. */
+int aux_test_claim_modulus(struct mpc_sm *sm, mpz_srcptr n);
 
 /* ---- presignatures (presign.c) ---- */
 struct mpc_presig_pub {

@@ -536,6 +536,25 @@ sm_test_complain(struct mpc_sm *sm, int ckind, uint32_t accused, uint8_t round,
 	return 0;
 }
 
+int
+sm_test_reemit_r1(struct mpc_sm *sm)
+{
+	uint32_t j;
+
+	if (sm->round != 1)
+		return MPC_ESTATE;
+	for (j = (uint32_t) sm->outhead; j < sm->outn; j++)
+		mpc_msg_clear(&sm->outq[j]);
+	sm->outhead = sm->outn = 0;
+	for (j = 0; j < MPC_MAX_PARTIES; j++) {
+		if (sm->sent[1][j] != NULL)
+			lk_free_wipe(sm->sent[1][j], sm->sentlen[1][j]);
+		sm->sent[1][j] = NULL;
+		sm->sentlen[1][j] = 0;
+	}
+	return emit(sm, 1, NULL, 0);
+}
+
 static int
 fail(struct mpc_sm *sm, const struct mpc_blame *b)
 {

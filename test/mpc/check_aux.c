@@ -87,6 +87,25 @@ START_TEST(aux_info_protocol)
 		ck_assert_ptr_null(mpc_aux_paillier_pk(aux[i], 3));
 	}
 	ck_assert_int_eq(mpc_sm_take_aux(s.sm[0], &dec[0]), MPC_ESTATE);
+
+	/* every machine is done and its output taken; a false complaint
+	 * about round 3 (party 0's valid Pi^mod and Pi^fac to party 1) must
+	 * still be judged: by party 0, the accused, and by party 2 */
+	{
+		const uint8_t *ev;
+		size_t evlen;
+		ev = sm_received(s.sm[1], 3, 0, &evlen);
+		ck_assert_ptr_nonnull(ev);
+		sm_test_complain(
+		    s.sm[1], CPL_BAD_MSG, 0, 3, ev, evlen, NULL, 0);
+		ck_assert_int_eq(sim_run(&s), 0);
+		for (i = 0; i < 3; i += 2) {
+			ck_assert_int_eq(mpc_sm_status(s.sm[i]), MPC_SM_FAILED);
+			ck_assert_int_eq(mpc_sm_blame(s.sm[i], &b), 0);
+			ck_assert_uint_eq(b.party, 1);
+			ck_assert_uint_eq(b.reason, MPC_BLAME_COMPLAINT);
+		}
+	}
 	sim_reset(&s);
 
 	/* sealed-storage encoding */
@@ -130,6 +149,35 @@ START_TEST(aux_info_protocol)
 }
 END_TEST
 
+/* A party that claims another party's modulus, with ring-Pedersen
+ * parameters of its own on it (their Pi^prm needs no factorization), can
+ * give neither Pi^mod nor Pi^fac for it: both honest parties must name it.
+ * Refusing the copy before those proofs would name nobody. */
+START_TEST(aux_copied_modulus_is_named)
+{
+	struct mpc_blame b;
+	struct sim s;
+	mpz_t n0;
+	uint32_t i;
+
+	ck_assert_int_eq(sim_init(&s, tmpc_ctx(), 3, 52, 0), 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(aux_create(NULL, &s, i, &s.sm[i]), 0);
+	mpz_init(n0);
+	mpz_mul(n0, primes[0], primes[1]);
+	ck_assert_int_eq(aux_test_claim_modulus(s.sm[1], n0), 0);
+	mpz_clear(n0);
+	ck_assert_int_eq(sim_run(&s), 0);
+	for (i = 0; i < 3; i += 2) {
+		ck_assert_int_eq(mpc_sm_status(s.sm[i]), MPC_SM_FAILED);
+		ck_assert_int_eq(mpc_sm_blame(s.sm[i], &b), 0);
+		ck_assert_uint_eq(b.party, 1);
+		ck_assert_uint_eq(b.reason, MPC_BLAME_ZK_MOD);
+	}
+	sim_clear(&s);
+}
+END_TEST
+
 START_TEST(aux_refuses_bad_input)
 {
 	struct mpc_sm *sm = (struct mpc_sm *) 1;
@@ -154,6 +202,7 @@ aux_suite(void)
 	tcase_add_unchecked_fixture(tc, load, NULL);
 	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, aux_info_protocol);
+	tcase_add_test(tc, aux_copied_modulus_is_named);
 	tcase_add_test(tc, aux_refuses_bad_input);
 	suite_add_tcase(s, tc);
 	return s;
