@@ -859,74 +859,138 @@ ps_check(struct mpc_sm *sm, uint8_t round, uint32_t from, uint32_t to,
 
 /* ---- the private steps ---- */
 
+/* Both MtA with peer position j into o: fresh masks beta, betah (the
+ * nonces of F, F^ in rF, rFh) and the proofs. */
+static int
+mta_one(struct mpc_sm *sm, uint32_t j, struct r2_p2p *o, mpz_ptr beta,
+    mpz_ptr betah, mpz_ptr rF, mpz_ptr rFh)
+{
+	struct ps_st *st = sm->st;
+	const struct mpc_paillier_pk *own = pk_at(sm, sm->me);
+	const struct r1_bc *kj = sm->in[1][j].bc;
+	const struct mpc_paillier_pk *pkj = pk_at(sm, j);
+	struct mpc_zk_sess s;
+	mpz_t t1, t2, sD, sDh, y;
+	int rv;
+
+	mpz_inits(t1, t2, sD, sDh, y, NULL);
+	/* D_ji = gamma_i . K_j + Enc_j(-beta; s), F_ji = Enc_i(-beta; r) */
+	if ((rv = mpc_bn_random_pm(beta, MPC_ELL_PRIME, NULL)) != 0
+	    || (rv = mpc_bn_random_pm(betah, MPC_ELL_PRIME, NULL)) != 0)
+		goto out;
+	mpz_neg(y, beta);
+	if ((rv = mpc_paillier_mul(pkj, t1, kj->K, st->gamma, MPC_ELL)) != 0
+	    || (rv = mpc_paillier_encrypt(pkj, t2, sD, y)) != 0
+	    || (rv = mpc_paillier_add(pkj, o->D, t1, t2)) != 0
+	    || (rv = mpc_paillier_encrypt(own, o->F, rF, y)) != 0)
+		goto out;
+	sess(&s, sm, sm->self, "R2/affg");
+	if ((rv = mpc_zk_affg_prove(sm->ctx, &o->psi, &s, rp_at(sm, j), pkj,
+	         own, kj->K, o->D, o->F, &st->r2.Gamma, st->gamma, y, sD, rF))
+	    != 0)
+		goto out;
+	mpz_neg(y, betah);
+	if ((rv = mpc_paillier_mul(pkj, t1, kj->K, st->xp, MPC_ELL)) != 0
+	    || (rv = mpc_paillier_encrypt(pkj, t2, sDh, y)) != 0
+	    || (rv = mpc_paillier_add(pkj, o->Dh, t1, t2)) != 0
+	    || (rv = mpc_paillier_encrypt(own, o->Fh, rFh, y)) != 0)
+		goto out;
+	sess(&s, sm, sm->self, "R2/affg-hat");
+	if ((rv = mpc_zk_affg_prove(sm->ctx, &o->psih, &s, rp_at(sm, j), pkj,
+	         own, kj->K, o->Dh, o->Fh, &st->Xp[sm->me], st->xp, y, sDh,
+	         rFh))
+	    != 0)
+		goto out;
+	sess(&s, sm, sm->self, "R2/log");
+	rv = mpc_zk_logstar_prove(sm->ctx, &o->psil, &s, MPC_ZK_RANGE_ELL,
+	    rp_at(sm, j), own, st->r1.G, &st->r2.Gamma, NULL, st->gamma,
+	    st->nu);
+out:
+	mpz_clears(t1, t2, sD, sDh, y, NULL);
+	return rv;
+}
+
 /* Round 2: Gamma_i, both MtA with every peer, and the proofs. */
 static int
 make_r2(struct mpc_sm *sm)
 {
 	struct ps_st *st = sm->st;
-	const struct mpc_paillier_pk *own = pk_at(sm, sm->me);
-	struct mpc_zk_sess s;
-	mpz_t t1, t2, sD, sDh, y;
 	uint32_t j;
-	int rv = 0;
+	int rv;
 
-	mpz_inits(t1, t2, sD, sDh, y, NULL);
 	if ((rv = mpc_point_mul_base(sm->ctx, &st->r2.Gamma, &st->gg)) != 0)
-		goto out;
+		return rv;
 	for (j = 0; j < MPC_MAX_PARTIES; j++)
 		r2p_init(&st->r2p[j]);
 	st->r2p_init = 1;
 	for (j = 0; j < sm->np && rv == 0; j++) {
-		const struct r1_bc *kj;
-		const struct mpc_paillier_pk *pkj;
-		struct r2_p2p *o = &st->r2p[j];
 		if (j == sm->me)
 			continue;
-		kj = sm->in[1][j].bc;
-		pkj = pk_at(sm, j);
-		/* D_ji = gamma_i . K_j + Enc_j(-beta; s), F_ji = Enc_i(-beta;
-		 * r) */
-		if ((rv = mpc_bn_random_pm(st->beta[j], MPC_ELL_PRIME, NULL))
-		        != 0
-		    || (rv = mpc_bn_random_pm(
-		            st->betah[j], MPC_ELL_PRIME, NULL))
-		        != 0)
-			break;
-		mpz_neg(y, st->beta[j]);
-		if ((rv = mpc_paillier_mul(pkj, t1, kj->K, st->gamma, MPC_ELL))
-		        != 0
-		    || (rv = mpc_paillier_encrypt(pkj, t2, sD, y)) != 0
-		    || (rv = mpc_paillier_add(pkj, o->D, t1, t2)) != 0
-		    || (rv = mpc_paillier_encrypt(own, o->F, st->rF[j], y))
-		        != 0)
-			break;
-		sess(&s, sm, sm->self, "R2/affg");
-		if ((rv = mpc_zk_affg_prove(sm->ctx, &o->psi, &s, rp_at(sm, j),
-		         pkj, own, kj->K, o->D, o->F, &st->r2.Gamma, st->gamma,
-		         y, sD, st->rF[j]))
-		    != 0)
-			break;
-		mpz_neg(y, st->betah[j]);
-		if ((rv = mpc_paillier_mul(pkj, t1, kj->K, st->xp, MPC_ELL))
-		        != 0
-		    || (rv = mpc_paillier_encrypt(pkj, t2, sDh, y)) != 0
-		    || (rv = mpc_paillier_add(pkj, o->Dh, t1, t2)) != 0
-		    || (rv = mpc_paillier_encrypt(own, o->Fh, st->rFh[j], y))
-		        != 0)
-			break;
-		sess(&s, sm, sm->self, "R2/affg-hat");
-		if ((rv = mpc_zk_affg_prove(sm->ctx, &o->psih, &s, rp_at(sm, j),
-		         pkj, own, kj->K, o->Dh, o->Fh, &st->Xp[sm->me], st->xp,
-		         y, sDh, st->rFh[j]))
-		    != 0)
-			break;
-		sess(&s, sm, sm->self, "R2/log");
-		rv = mpc_zk_logstar_prove(sm->ctx, &o->psil, &s,
-		    MPC_ZK_RANGE_ELL, rp_at(sm, j), own, st->r1.G,
-		    &st->r2.Gamma, NULL, st->gamma, st->nu);
+		rv = mta_one(sm, j, &st->r2p[j], st->beta[j], st->betah[j],
+		    st->rF[j], st->rFh[j]);
 	}
-out:
-	mpz_clears(t1, t2, sD, sDh, y, NULL);
+	return rv;
+}
+
+struct twin_arg {
+	struct mpc_sm *sm;
+	const struct r2_p2p *part;
+};
+
+static int
+twin_fn(void *arg, struct proto_wbuf *w)
+{
+	struct twin_arg *a = arg;
+
+	return ps_encode(a->sm->np, a->sm->t, 2, PART_P2P, a->part, w, NULL);
+}
+
+int
+ps_test_twin_r2(struct mpc_sm *sm, uint32_t to, uint8_t **out, size_t *outlen)
+{
+	struct sm_trace none;
+	struct twin_arg ta;
+	struct r2_p2p tw;
+	const uint8_t *orig = sm->sent[2][to];
+	size_t olen = sm->sentlen[2][to], bclen, head, plen = 0;
+	uint8_t *p2p = NULL, *raw;
+	mpz_t beta, betah, rF, rFh;
+	int rv;
+
+	*out = NULL;
+	*outlen = 0;
+	if (sm->kind != MPC_KIND_PRESIGN || orig == NULL || to == sm->me)
+		return MPC_ESTATE;
+	bclen = (size_t) orig[SM_HDR_BYTES] << 24
+	    | (size_t) orig[SM_HDR_BYTES + 1] << 16
+	    | (size_t) orig[SM_HDR_BYTES + 2] << 8 | orig[SM_HDR_BYTES + 3];
+	head = SM_HDR_BYTES + 4 + bclen + SM_SIG_BYTES;
+	r2p_init(&tw);
+	mpz_inits(beta, betah, rF, rFh, NULL);
+	ta.sm = sm;
+	ta.part = &tw;
+	if ((rv = mta_one(sm, to, &tw, beta, betah, rF, rFh)) == 0)
+		rv = w_grow(&p2p, &plen, twin_fn, &ta);
+	if (rv == 0 && (raw = malloc(head + 4 + plen + SM_SIG_BYTES)) == NULL)
+		rv = MPC_ENOMEM;
+	if (rv == 0 && head + 4 > olen)
+		rv = MPC_EDECODE;
+	if (rv == 0) {
+		memcpy(raw, orig, head);
+		raw[head] = (uint8_t) (plen >> 24);
+		raw[head + 1] = (uint8_t) (plen >> 16);
+		raw[head + 2] = (uint8_t) (plen >> 8);
+		raw[head + 3] = (uint8_t) plen;
+		memcpy(raw + head + 4, p2p, plen);
+		memset(&none, 0, sizeof(none));
+		*outlen = head + 4 + plen + SM_SIG_BYTES;
+		rv = sm_msg_resign(raw, *outlen, sm->sign_sk, &none, 0);
+		*out = raw;
+	}
+	if (p2p != NULL)
+		lk_free_wipe(p2p, plen);
+	r2p_clear(&tw);
+	mpz_clears(beta, betah, rF, rFh, NULL);
 	return rv;
 }
 
@@ -1161,6 +1225,45 @@ make_presig(struct mpc_sm *sm, const struct mpc_scalar *delta)
 	return 0;
 }
 
+/* The blame rounds check each signer's republished round-2 messages on
+ * their own. The message j -> a appears twice: as what a received and as
+ * what j sent. Each copy carries j's valid signature for that slot, so two
+ * different copies are j's equivocation (j showed a one message and
+ * everyone another, and both openings can hold). */
+static const struct repub *
+repub_of(struct mpc_sm *sm, uint8_t round, uint32_t pos)
+{
+	const void *bc = sm_bc(sm, round, pos);
+
+	return round == 5 ? ((const struct r5_bc *) bc)->rp
+	                  : ((const struct r6_bc *) bc)->rp;
+}
+
+static int
+cross_check_repub(struct mpc_sm *sm, uint8_t round, struct mpc_blame *b)
+{
+	const struct repub *ra, *rj, *x, *y;
+	uint32_t a, j;
+
+	if (round != 5 && round != 6)
+		return 0;
+	for (a = 0; a < sm->np; a++) {
+		ra = repub_of(sm, round, a);
+		for (j = 0; j < sm->np; j++) {
+			if (j == a)
+				continue;
+			rj = repub_of(sm, round, j);
+			x = &ra[peer_slot(a, j)]; /* j -> a, as a received it */
+			y = &rj[peer_slot(j, a)]; /* j -> a, as j sent it */
+			if (x->recvlen != y->sentlen
+			    || memcmp(x->recv, y->sent, x->recvlen) != 0)
+				return sm_blame(
+				    b, sm->part[j], MPC_BLAME_EQUIVOCATION, 2);
+		}
+	}
+	return 0;
+}
+
 static int
 ps_finish(struct mpc_sm *sm, uint8_t round, uint8_t *next, struct mpc_blame *b)
 {
@@ -1183,7 +1286,10 @@ ps_finish(struct mpc_sm *sm, uint8_t round, uint8_t *next, struct mpc_blame *b)
 	case 4:
 		break;
 	default:
-		/* every opening and proof held: no one to name */
+		/* every opening and proof held on its own; a pair can still
+		 * disagree on one round-2 message (its sender signed two) */
+		if ((rv = cross_check_repub(sm, round, b)) != 0)
+			return rv;
 		return sm_blame(
 		    b, MPC_PARTY_NONE, MPC_BLAME_INCONSISTENT, round);
 	}

@@ -308,6 +308,11 @@ struct mpc_presig {
 	int used;
 };
 void presig_pub_compute_id(struct mpc_presig_pub *pub);
+/* Tests only: a second signed round-2 message of this party to position
+ * `to` (fresh MtA masks, valid proofs), unlike the one it sent and keeps
+ * (and republishes in R5/R6): the equivocation of a malicious signer. */
+int ps_test_twin_r2(
+    struct mpc_sm *sm, uint32_t to, uint8_t **out, size_t *outlen);
 int presig_pub_finalize(struct mpc_ctx *ctx, struct mpc_presig_pub *pub);
 
 #endif

@@ -482,6 +482,62 @@ START_TEST(wrong_shat_is_proven)
 }
 END_TEST
 
+/* Party 2 of {0, 2, 4} signs a second valid round-2 message to party 0
+ * (fresh MtA masks) and sends that one, but keeps and republishes the
+ * first: delta does not add up, and in R5 every opening holds on its own
+ * (party 0 opens what it received, party 2 what it sent). Party 0 sees
+ * its copy differ; party 4 must also name party 2 from the two signed
+ * copies that the two republications show, not give up with no one. */
+static int
+twin_hook(void *arg, struct sim *s, uint32_t from, uint32_t to, uint8_t **data,
+    size_t *len)
+{
+	uint8_t *tw;
+	size_t twlen;
+
+	(void) arg;
+	if (from != 2 || to != 0 || *len < SM_HDR_BYTES || (*data)[2] != 2)
+		return 0;
+	ck_assert_int_eq(ps_test_twin_r2(s->sm[2], 0, &tw, &twlen), 0);
+	free(*data);
+	*data = tw;
+	*len = twlen;
+	return 0;
+}
+
+START_TEST(twin_round2_message_is_named)
+{
+	struct mpc_keyshare *ks[5] = { 0 };
+	uint32_t set[3] = { 0, 2, 4 }, i;
+	struct mpc_blame b;
+	struct sim s;
+
+	ck_assert_int_eq(sim_init(&s, tmpc_ctx(), 5, 6, 0), 0);
+	ck_assert_int_eq(sim_dkg(&s, 3, "dkg", ks), 0);
+	sim_reset(&s);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(
+		    mpc_presign_new(tmpc_ctx(), &s.sm[set[i]], &s.cl,
+		        &s.self[set[i]], ks[set[i]], aux_of(5)[set[i]], set, 3,
+		        (const uint8_t *) "twin", 4),
+		    0);
+	s.tamper = twin_hook;
+	ck_assert_int_eq(sim_run(&s), 0);
+	for (i = 0; i < 3; i += 2) {
+		ck_assert_int_eq(mpc_sm_status(s.sm[set[i]]), MPC_SM_FAILED);
+		ck_assert_int_eq(mpc_sm_blame(s.sm[set[i]], &b), 0);
+		ck_assert_uint_eq(mpc_sm_round(s.sm[set[i]]), 5);
+		ck_assert_msg(
+		    b.party == 2 && b.reason == MPC_BLAME_EQUIVOCATION,
+		    "party %u blames %u reason %u check %u", set[i], b.party,
+		    b.reason, b.check);
+	}
+	for (i = 0; i < 5; i++)
+		mpc_keyshare_free(ks[i]);
+	sim_clear(&s);
+}
+END_TEST
+
 Suite *
 presign_suite(void)
 {
@@ -503,6 +559,7 @@ presign_suite(void)
 	tcase_add_test(tc, refresh_retires_old_presigs);
 	tcase_add_test(tc, wrong_delta_opens_presig);
 	tcase_add_test(tc, wrong_shat_is_proven);
+	tcase_add_test(tc, twin_round2_message_is_named);
 	suite_add_tcase(s, tc);
 	return s;
 }
