@@ -871,6 +871,15 @@ cpl_eval(
 			return fail_internal(sm, rv), 0;
 		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 4), 1;
 	}
+	/* The evidence is the accused's own complaint (round 0xff indexes no
+	 * round table): its fault can only be a body that does not decode,
+	 * which a receiver blames at once (feed), so judge that here. */
+	if (c->round == SM_ROUND_COMPLAINT) {
+		struct cpl inner;
+		if (cpl_parse(&inner, c->e1 + e.bcoff, e.bclen) != 0)
+			return sm_blame(b, c->accused, MPC_BLAME_DECODE, 3), 1;
+		return sm_blame(b, kp, MPC_BLAME_COMPLAINT, 4), 1;
+	}
 	if (sm->skipped[c->round]) { /* a round that did not happen */
 		sm_parts_free(sm, c->round, bc, p2p);
 		return sm_blame(b, c->accused, MPC_BLAME_ENVELOPE, 3), 1;

@@ -146,6 +146,42 @@ main(void)
 	PUBLIC(a->_mp_d, mpz_size(a) * sizeof(mp_limb_t));
 	PUBLIC(c->_mp_d, mpz_size(c) * sizeof(mp_limb_t));
 
+	/* the one-round sign: sigma = k*(m + r*shift) + r*chi with secret
+	 * k and chi (the presignature's shares); sigma is public */
+	{
+		struct mpc_presig_token tok;
+		struct mpc_derivation d;
+		struct mpc_partial part;
+		struct mpc_scalar m, want;
+		uint8_t hash[32];
+
+		memset(&tok, 0, sizeof(tok));
+		memset(&d, 0, sizeof(d));
+		mpc_scalar_random(&tok.k);
+		mpc_scalar_random(&tok.chi);
+		mpc_scalar_random(&tok.r);
+		mpc_scalar_random(&d.shift);
+		tok.live = 1;
+		lk_random(hash, sizeof(hash));
+		memset(b64, 0, 32);
+		memcpy(b64 + 32, hash, 32);
+		mpc_scalar_from_wide(&m, b64);
+		mpc_scalar_mul(&tmp, &tok.r, &d.shift);
+		mpc_scalar_add(&m, &m, &tmp);
+		mpc_scalar_mul(&want, &tok.k, &m);
+		mpc_scalar_mul(&tmp, &tok.r, &tok.chi);
+		mpc_scalar_add(&want, &want, &tmp);
+		SECRET(&tok.k, sizeof(tok.k));
+		SECRET(&tok.chi, sizeof(tok.chi));
+		expect(mpc_sign_partial(&part, &tok, hash, &d) == 0,
+		    "sign partial");
+		PUBLIC(&part.sigma, sizeof(part.sigma));
+		eq = mpc_scalar_eq(&part.sigma, &want);
+		PUBLIC(&eq, sizeof(eq));
+		expect(eq, "sign partial value");
+		expect(tok.live == 0, "sign partial spends the token");
+	}
+
 	mpc_scalar_clear(&x);
 	(void) e;
 	mpz_clears(big, a, c, r, NULL);

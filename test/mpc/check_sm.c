@@ -369,6 +369,47 @@ START_TEST(false_complaints_blame_the_accuser)
 }
 END_TEST
 
+/* Party 0 sends a complaint whose body does not decode, to party 2 only
+ * (all machines done). Party 2 rightly blames party 0 and shows that
+ * complaint, a round-0xff message, as its evidence. Party 1 must blame
+ * party 0 for it, not party 2, and must not index its round tables with
+ * 0xff. */
+static int
+drop_cpl_to_1(void *arg, struct sim *s, uint32_t from, uint32_t to,
+    uint8_t **data, size_t *len)
+{
+	(void) arg;
+	(void) s;
+	return from == 0 && to == 1 && *len > 2
+	    && (*data)[2] == SM_ROUND_COMPLAINT;
+}
+
+START_TEST(malformed_complaint_as_evidence)
+{
+	uint8_t e[8] = { 0 };
+	struct mpc_blame b;
+	struct sim s;
+	uint32_t i;
+
+	ck_assert_int_eq(sim_init(&s, tmpc_ctx(), 3, 47, 0), 0);
+	start_dkg(&s, 2, "cpl");
+	ck_assert_int_eq(sim_run(&s), 0);
+	ck_assert(sim_all_done(&s));
+	s.tamper = drop_cpl_to_1;
+	/* complaint kind 9 does not exist */
+	sm_test_complain(s.sm[0], 9, 1, 2, e, sizeof(e), NULL, 0);
+	ck_assert_int_eq(sim_run(&s), 0);
+	for (i = 1; i < 3; i++) {
+		ck_assert_int_eq(mpc_sm_status(s.sm[i]), MPC_SM_FAILED);
+		ck_assert_int_eq(mpc_sm_blame(s.sm[i], &b), 0);
+		ck_assert_msg(b.party == 0 && b.reason == MPC_BLAME_DECODE,
+		    "party %u blames %u reason %u check %u", i, b.party,
+		    b.reason, b.check);
+	}
+	sim_clear(&s);
+}
+END_TEST
+
 START_TEST(arguments_and_states)
 {
 	struct mpc_keyshare *ks = NULL;
@@ -459,6 +500,7 @@ sm_suite(void)
 	tcase_add_test(tc, waiting_names_the_silent_party);
 	tcase_add_test(tc, any_delivery_order_and_early_messages);
 	tcase_add_loop_test(tc, false_complaints_blame_the_accuser, 0, 4);
+	tcase_add_test(tc, malformed_complaint_as_evidence);
 	tcase_add_test(tc, arguments_and_states);
 	suite_add_tcase(s, tc);
 	return s;
