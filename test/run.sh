@@ -2,7 +2,10 @@
 # Runs every suite of a built tree: the Check unit binaries listed in
 # TEST_BINS, then the scripts in TEST_SCRIPTS (integration, interop,
 # simulation). Prints one line per suite and a summary; exits 1 on any
-# failure, showing the failing suite's output.
+# failure, showing the failing suite's output. Every suite runs under
+# timeout(1) (LK_SUITE_TIMEOUT seconds, default 1200): a hung suite is
+# killed with every process it started (timeout signals its whole process
+# group) and reported, instead of stalling the run.
 set -u
 BUILD=${BUILD:-build}
 LOGDIR=$BUILD/test-logs
@@ -17,11 +20,16 @@ run_one() {
 	shift
 	log="$LOGDIR/$(echo "$name" | tr '/' '_').log"
 	t0=$(date +%s)
-	if "$@" >"$log" 2>&1; then
+	timeout -k 15 "${LK_SUITE_TIMEOUT:-1200}" "$@" >"$log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		status=PASS
 		pass=$((pass + 1))
 	else
 		status=FAIL
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "timed out after ${LK_SUITE_TIMEOUT:-1200}s" >>"$log"
+		fi
 		fail=$((fail + 1))
 		failed="$failed $name"
 	fi
