@@ -1,6 +1,7 @@
 /* keyserver configuration: an INI file (libinih) plus command-line
  * overrides. Every error names the setting ("[cluster] t", "[peer.2]
  * cert") so an operator knows what to fix. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,57 @@ set_u16(uint16_t *dst, uint32_t min, uint32_t max, const char *section,
 	}
 	*dst = (uint16_t) x;
 	return 0;
+}
+
+/* [consensus] settings: name, where, range. */
+static const struct {
+	const char *key;
+	size_t off;
+	uint32_t min, max;
+} cons_keys[] = {
+#define CK(name, lo, hi)                                           \
+	{                                                          \
+#name, offsetof(struct srv_cons_cfg, name), lo, hi \
+	}
+	CK(tick_ms, 1, 1000),
+	CK(election_ticks, 2, 100000),
+	CK(heartbeat_ticks, 1, 100000),
+	CK(max_batch, 1, CONS_MSG_ENTRIES),
+	CK(window, 1, 64),
+	CK(max_uncommitted, 1, 1u << 20),
+	CK(soft_limit, 0, 4096),
+	CK(hard_limit, 1, 4096),
+	CK(backoff_base_ms, 0, 3600000),
+	CK(backoff_max_ms, 0, 86400000),
+	CK(max_sessions, 1, 1u << 16),
+	CK(local_cap, 0, 1u << 30),
+	CK(checkpoint_every, 1, 1u << 30),
+	CK(max_pending, 1, 1u << 20),
+#undef CK
+};
+
+static int
+on_cons_kv(struct srv_cons_cfg *c, const char *key, const char *v, char *err,
+    size_t errcap)
+{
+	size_t i;
+	uint32_t x;
+
+	for (i = 0; i < LK_ARRAY_LEN(cons_keys); i++) {
+		if (strcmp(key, cons_keys[i].key) != 0)
+			continue;
+		if (lk_parse_u32(v, cons_keys[i].min, cons_keys[i].max, &x)
+		    != 0) {
+			snprintf(err, errcap,
+			    "[consensus] %s: '%s' is not an integer in %u..%u",
+			    key, v, cons_keys[i].min, cons_keys[i].max);
+			return LK_ECONFIG;
+		}
+		memcpy((uint8_t *) c + cons_keys[i].off, &x, sizeof(x));
+		return 0;
+	}
+	snprintf(err, errcap, "[consensus] %s: unknown setting", key);
+	return LK_ECONFIG;
 }
 
 static int
@@ -104,6 +156,8 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 			return set_path(c->listen_admin,
 			    sizeof(c->listen_admin), section, key, v, err,
 			    errcap);
+	} else if (strcmp(section, "consensus") == 0) {
+		return on_cons_kv(&c->cons, key, v, err, errcap);
 	} else if (strcmp(section, "aggregator") == 0) {
 		if (strcmp(key, "cert") == 0)
 			return set_path(c->agg_cert, sizeof(c->agg_cert),
@@ -189,6 +243,25 @@ srv_config_check(struct srv_config *c, char *err, size_t errcap)
 
 	if (c->n == 0) {
 		snprintf(err, errcap, "[cluster] n: missing");
+		return SRV_ECONFIG;
+	}
+	if (c->n > CONS_MAX_NODES) {
+		snprintf(err, errcap,
+		    "[cluster] n: consensus supports at most %d servers",
+		    CONS_MAX_NODES);
+		return SRV_ECONFIG;
+	}
+	if (c->cons.election_ticks <= c->cons.heartbeat_ticks) {
+		snprintf(err, errcap,
+		    "[consensus] election_ticks: %u must exceed "
+		    "heartbeat_ticks (%u)",
+		    c->cons.election_ticks, c->cons.heartbeat_ticks);
+		return SRV_ECONFIG;
+	}
+	if (c->cons.soft_limit > c->cons.hard_limit) {
+		snprintf(err, errcap,
+		    "[consensus] soft_limit: %u is above hard_limit (%u)",
+		    c->cons.soft_limit, c->cons.hard_limit);
 		return SRV_ECONFIG;
 	}
 	if (c->t == 0) {
@@ -289,6 +362,20 @@ srv_config_load(
 	c->log_level = LK_LOG_INFO;
 	c->db_map_mb = 1024;
 	c->heartbeat_ms = 200;
+	c->cons.tick_ms = 10;
+	c->cons.election_ticks = 30;
+	c->cons.heartbeat_ticks = 5;
+	c->cons.max_batch = 64;
+	c->cons.window = 8;
+	c->cons.max_uncommitted = 8192;
+	c->cons.soft_limit = 5;
+	c->cons.hard_limit = 10;
+	c->cons.backoff_base_ms = 1000;
+	c->cons.backoff_max_ms = 60000;
+	c->cons.max_sessions = 256;
+	c->cons.local_cap = 0;
+	c->cons.checkpoint_every = 10000;
+	c->cons.max_pending = 4096;
 	l.cfg = c;
 	if (lk_config_load(path, on_kv, &l, err, errcap) != 0)
 		return SRV_ECONFIG;

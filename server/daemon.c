@@ -15,14 +15,21 @@ srv_now_ms(void)
 	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 
-/* Request types the aggregator may send, and their handlers. */
+/* Request types and their handlers. Consensus commands, status and the
+ * fault hook are served on the local admin socket only: a network client
+ * (anything reaching the aggregator-facing endpoint) can never count,
+ * reset or unlock an attempt counter by itself. */
 static const struct {
 	uint16_t type;
-	int (*fn)(struct srv *, const struct proto_hdr *, const uint8_t *,
-	    nng_msg **);
+	int admin_only;
+	int (*fn)(
+	    struct srv *, const struct srv_req *, const uint8_t *, nng_msg **);
 } dispatch[] = {
-	{ PROTO_T_HEALTH_REQ, srv_handle_health },
-	{ PROTO_T_PING, srv_handle_ping },
+	{ PROTO_T_HEALTH_REQ, 0, srv_handle_health },
+	{ PROTO_T_PING, 0, srv_handle_ping },
+	{ PROTO_T_CONS_ADMIN_REQ, 1, srv_handle_cons_admin },
+	{ PROTO_T_CONS_STATUS_REQ, 1, srv_handle_cons_status },
+	{ PROTO_T_CONS_FAULT_REQ, 1, srv_handle_cons_fault },
 };
 
 static struct proto_srv *
@@ -31,54 +38,68 @@ endpoint_srv(struct srv *s, int endpoint)
 	return endpoint == SRV_EP_ADMIN ? s->admin : s->agg;
 }
 
-static void
-reply_error(struct srv *s, const struct proto_ev *ev, const struct proto_hdr *h,
-    int code, const char *detail)
+void
+srv_reply(struct srv *s, const struct srv_req *rq, nng_msg *msg, int code)
 {
-	nng_msg *m;
+	struct proto_srv *ep = endpoint_srv(s, rq->endpoint);
 
-	if (proto_net_error(&m, h, s->cfg.id, code, detail) == 0)
-		proto_srv_reply(endpoint_srv(s, ev->endpoint), ev->slot, m);
+	if (msg == NULL
+	    && proto_net_error(
+	           &msg, &rq->h, s->cfg.id, code, srv_err_text(code))
+	        != 0)
+		return;
+	if (ep != NULL)
+		proto_srv_reply(ep, rq->slot, msg);
+	else
+		nng_msg_free(msg);
 }
 
 static void
 on_request(struct srv *s, const struct proto_ev *ev)
 {
-	struct proto_hdr h;
+	struct srv_req rq;
 	const uint8_t *body;
 	nng_msg *reply = NULL;
 	size_t i;
 	int rv;
 
-	rv = proto_frame_parse(&h, &body, nng_msg_body(ev->msg),
+	memset(&rq, 0, sizeof(rq));
+	rq.endpoint = ev->endpoint;
+	rq.slot = ev->slot;
+	rv = proto_frame_parse(&rq.h, &body, nng_msg_body(ev->msg),
 	    nng_msg_len(ev->msg), PROTO_MAX_BODY);
 	if (rv != 0) {
 		s->bad_requests++;
 		LK_DEBUG("bad request frame: %s", proto_strerror(rv));
-		reply_error(s, ev, &h, rv, proto_strerror(rv));
+		srv_reply(s, &rq, NULL, rv);
 		return;
 	}
-	if (h.flags & PROTO_F_RESPONSE) {
-		reply_error(s, ev, &h, PROTO_EFLAGS,
-		    "a request must not carry the response flag");
+	if (rq.h.flags & PROTO_F_RESPONSE) {
+		srv_reply(s, &rq, NULL, PROTO_EFLAGS);
 		return;
 	}
 	for (i = 0; i < LK_ARRAY_LEN(dispatch); i++)
-		if (dispatch[i].type == h.type)
+		if (dispatch[i].type == rq.h.type)
 			break;
 	if (i == LK_ARRAY_LEN(dispatch)) {
 		s->bad_requests++;
-		reply_error(s, ev, &h, PROTO_ETYPE, "unknown request type");
+		srv_reply(s, &rq, NULL, PROTO_ETYPE);
 		return;
 	}
-	rv = dispatch[i].fn(s, &h, body, &reply);
+	if (dispatch[i].admin_only && ev->endpoint != SRV_EP_ADMIN) {
+		s->bad_requests++;
+		srv_reply(s, &rq, NULL, SRV_EADMIN);
+		return;
+	}
+	rv = dispatch[i].fn(s, &rq, body, &reply);
+	if (rv == SRV_DEFERRED)
+		return; /* the handler answers later (srv_reply) */
 	if (rv != 0) {
 		s->bad_requests++;
-		reply_error(s, ev, &h, rv,
-		    rv >= 500 ? srv_strerror(rv) : proto_strerror(rv));
+		srv_reply(s, &rq, NULL, rv);
 		return;
 	}
-	proto_srv_reply(endpoint_srv(s, ev->endpoint), ev->slot, reply);
+	srv_reply(s, &rq, reply, 0);
 }
 
 static void
@@ -87,13 +108,27 @@ on_peer_msg(struct srv *s, int peer, nng_msg *msg)
 	struct proto_hdr h;
 	struct proto_msg_peer_heartbeat hb;
 	struct srv_peer *p = &s->peers[peer];
+	const uint8_t *body;
 	int rv;
 
-	rv = proto_frame_decode(&h, &proto_schema_peer_heartbeat, &hb,
-	    nng_msg_body(msg), nng_msg_len(msg), PROTO_MAX_BODY);
+	/* The fault hook: as if the message never arrived. */
+	if (srv_fault_drop_in(s, peer))
+		return;
+	rv = proto_frame_parse(
+	    &h, &body, nng_msg_body(msg), nng_msg_len(msg), PROTO_MAX_BODY);
 	/* The link is pinned to the peer's certificate, so the sender field
 	 * must name that peer. */
-	if (rv == 0 && (h.sender != peer || hb.id != peer))
+	if (rv == 0 && (h.sender != peer || (h.flags & PROTO_F_RESPONSE)))
+		rv = PROTO_ESENDER;
+	if (rv == 0 && h.type == PROTO_T_CONS_RAFT) {
+		p->last_heard = srv_now_ms();
+		srv_cons_on_peer(s, peer, body, h.len);
+		return;
+	}
+	if (rv == 0)
+		rv = PROTO_DECODE(peer_heartbeat, &h, &hb, nng_msg_body(msg),
+		    nng_msg_len(msg), PROTO_MAX_BODY);
+	if (rv == 0 && hb.id != peer)
 		rv = PROTO_ESENDER;
 	if (rv != 0) {
 		if (p->bad_msgs++ % 1000 == 0)
@@ -104,14 +139,34 @@ on_peer_msg(struct srv *s, int peer, nng_msg *msg)
 	p->last_heard = srv_now_ms();
 }
 
+static void handle_event(struct srv *s, struct proto_ev *ev);
+static void link_watchdog(struct srv *s, uint64_t now);
+
+/* One turn: the first event (waiting up to timeout_ms), then whatever else
+ * is queued (bounded), then timers, then one durable commit for all of it
+ * (srv_cons_flush). Batching the turn is what makes one LMDB commit cover
+ * many messages and proposals. */
 void
 srv_step(struct srv *s, int timeout_ms)
 {
 	struct proto_ev ev;
+	int n = 0;
+
+	if (proto_evq_wait(s->q, timeout_ms, &ev)) {
+		do
+			handle_event(s, &ev);
+		while (++n < 1024 && proto_evq_wait(s->q, 0, &ev));
+	}
+	srv_cons_poll(s, srv_now_ms());
+	srv_cons_flush(s);
+}
+
+static void
+handle_event(struct srv *s, struct proto_ev *ev_in)
+{
+	struct proto_ev ev = *ev_in;
 	int peer;
 
-	if (!proto_evq_wait(s->q, timeout_ms, &ev))
-		return;
 	switch (ev.kind) {
 	case PROTO_EV_REQUEST:
 		if (ev.msg != NULL)
@@ -125,9 +180,12 @@ srv_step(struct srv *s, int timeout_ms)
 	case PROTO_EV_PEER_UP:
 	case PROTO_EV_PEER_DOWN:
 		peer = ev.endpoint - SRV_EP_PEER_BASE;
-		if (peer >= 1 && peer <= s->cfg.n)
+		if (peer >= 1 && peer <= s->cfg.n) {
 			s->peers[peer].down_since
 			    = ev.kind == PROTO_EV_PEER_UP ? 0 : srv_now_ms();
+			s->peers[peer].up_since
+			    = ev.kind == PROTO_EV_PEER_UP ? srv_now_ms() : 0;
+		}
 		LK_INFO("peer %d link %s", peer,
 		    ev.kind == PROTO_EV_PEER_UP ? "up" : "down");
 		break;
@@ -162,6 +220,7 @@ srv_tick(struct srv *s)
 	memcpy(hb.boot_id, s->boot_id, sizeof(hb.boot_id));
 	hb.counter = s->hb_counter;
 	now = srv_now_ms();
+	link_watchdog(s, now);
 	for (i = 1; i <= s->cfg.n; i++) {
 		struct srv_peer *p = &s->peers[i];
 		/* A listening link that stays down may have a dead listener
@@ -176,13 +235,33 @@ srv_tick(struct srv *s)
 	}
 	for (i = 1; i <= s->cfg.n; i++) {
 		nng_msg *m;
-		if (s->peers[i].link == NULL
-		    || !proto_link_up(s->peers[i].link))
+		if (s->peers[i].link == NULL || !proto_link_up(s->peers[i].link)
+		    || srv_fault_drop_out(s, i))
 			continue;
 		if (proto_net_frame(&m, &h, &proto_schema_peer_heartbeat, &hb)
 		    == 0)
 			proto_link_send(s->peers[i].link, m);
 	}
+}
+
+static void
+link_url(const struct srv *s, int i, char *url, size_t cap)
+{
+	if (i < s->cfg.id)
+		proto_url_port_add(url, cap, s->cfg.listen_peer, i);
+	else
+		proto_url_port_add(url, cap, s->cfg.peers[i].addr, s->cfg.id);
+}
+
+static int
+open_link(struct srv *s, int i)
+{
+	char url[SRV_URL_MAX + 8];
+
+	link_url(s, i, url, sizeof(url));
+	return proto_link_open(&s->peers[i].link, s->q, SRV_EP_PEER_BASE + i,
+	    url, i < s->cfg.id, s->tls_peer[i],
+	    PROTO_HDR_BYTES + PROTO_MAX_BODY);
 }
 
 static int
@@ -199,26 +278,19 @@ open_links(struct srv *s, char *err, size_t errcap)
 			continue;
 		/* The lower id dials, the higher listens on base + lower id:
 		 * one pair1 socket and one port per link. */
-		if (listen) {
-			proto_url_port_add(
-			    url, sizeof(url), s->cfg.listen_peer, i);
+		if (listen)
 			rv = proto_tls_server(&s->tls_peer[i], s->cfg.cert,
 			    s->cfg.key, pc->cert, 0, why, sizeof(why));
-		} else {
-			proto_url_port_add(
-			    url, sizeof(url), pc->addr, s->cfg.id);
+		else
 			rv = proto_tls_client(&s->tls_peer[i], pc->cert,
 			    pc->name, s->cfg.cert, s->cfg.key, why,
 			    sizeof(why));
-		}
 		if (rv != 0) {
 			snprintf(err, errcap, "[peer.%d] TLS: %s", i, why);
 			return rv;
 		}
-		rv = proto_link_open(&s->peers[i].link, s->q,
-		    SRV_EP_PEER_BASE + i, url, listen, s->tls_peer[i],
-		    PROTO_HDR_BYTES + PROTO_MAX_BODY);
-		if (rv != 0) {
+		link_url(s, i, url, sizeof(url));
+		if ((rv = open_link(s, i)) != 0) {
 			snprintf(err, errcap, "%s %s for peer %d: %s",
 			    listen ? "[listen] peer: listen on" : "dial", url,
 			    i, proto_strerror(rv));
@@ -230,6 +302,58 @@ open_links(struct srv *s, char *err, size_t errcap)
 	return 0;
 }
 
+/* nng 1.5.2 can leave a pipe registered after its connection is gone
+ * (seen under load when a peer's connection is reset during its
+ * negotiation or a transfer): pair1 then refuses every new connection of
+ * that peer ("already paired") and the link stays dead for good. Peers
+ * send a heartbeat every heartbeat_ms, so a link that claims to be up but
+ * carried nothing for 25 heartbeats (5 s at least) is replaced by a new
+ * socket. A paused peer only costs a reconnect; peers whose traffic the
+ * fault hook drops are left alone. */
+static void
+link_watchdog(struct srv *s, uint64_t now)
+{
+	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
+	int i, rv;
+
+	if (quiet < 5000)
+		quiet = 5000;
+	for (i = 1; i <= s->cfg.n; i++) {
+		struct srv_peer *p = &s->peers[i];
+		uint64_t last;
+
+		if (i == s->cfg.id || srv_fault_drop_in(s, i))
+			continue;
+		if (p->link == NULL) {
+			/* a replacement that could not listen yet */
+			if (now - p->last_relisten >= 1000) {
+				p->last_relisten = now;
+				if (open_link(s, i) == 0)
+					LK_INFO("peer %d: link reopened", i);
+			}
+			continue;
+		}
+		if (!proto_link_up(p->link) || p->up_since == 0)
+			continue;
+		last
+		    = p->last_heard > p->up_since ? p->last_heard : p->up_since;
+		if (now - last < quiet)
+			continue;
+		LK_WARN("peer %d: link up but silent for %llu ms: replacing "
+		        "it",
+		    i, (unsigned long long) (now - last));
+		proto_link_close(p->link);
+		p->link = NULL;
+		p->up_since = 0;
+		p->down_since = now;
+		p->last_relisten = now;
+		s->link_resets++;
+		if ((rv = open_link(s, i)) != 0)
+			LK_WARN("peer %d: reopen: %s (retrying)", i,
+			    proto_strerror(rv));
+	}
+}
+
 int
 srv_open(struct srv *s, char *err, size_t errcap)
 {
@@ -238,7 +362,8 @@ srv_open(struct srv *s, char *err, size_t errcap)
 
 	lk_random(s->boot_id, sizeof(s->boot_id));
 	s->start_ms = srv_now_ms();
-	if ((rv = srv_store_open(&s->store, &s->cfg, err, errcap)) != 0)
+	if ((rv = srv_store_open(&s->store, &s->cfg, err, errcap)) != 0
+	    || (rv = srv_cons_open(s, err, errcap)) != 0)
 		return rv;
 	if ((rv = proto_evq_new(&s->q)) != 0) {
 		snprintf(err, errcap, "event queue: %s", proto_strerror(rv));
@@ -260,7 +385,7 @@ srv_open(struct srv *s, char *err, size_t errcap)
 	if (s->cfg.listen_admin[0] != '\0'
 	    && (rv = proto_srv_open(&s->admin, s->q, SRV_EP_ADMIN,
 	            s->cfg.listen_admin, NULL,
-	            PROTO_HDR_BYTES + PROTO_MAX_INNER, 4))
+	            PROTO_HDR_BYTES + PROTO_MAX_INNER, 256))
 	        != 0) {
 		snprintf(err, errcap, "[listen] admin: cannot listen on %s: %s",
 		    s->cfg.listen_admin, proto_strerror(rv));
@@ -292,7 +417,9 @@ srv_close(struct srv *s)
 	struct proto_ev ev;
 	int i;
 
-	/* Stop the producers first, then drain what they queued. */
+	/* Commands still waiting are answered "unknown" while the admin
+	 * endpoint is open; then stop the producers, then drain. */
+	srv_cons_close(s);
 	proto_probe_free(s->probe);
 	s->probe = NULL;
 	if (s->tls_probe != NULL)

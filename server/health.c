@@ -1,12 +1,15 @@
-/* HEALTH: the node's own view, answered without touching any secret. */
+/* HEALTH: the node's own view, answered without touching any secret:
+ * links, LMDB statistics, and consensus role, term, commit index and the
+ * PROTO_HS_* status bits (serving, recovering, catching up, fault hook). */
 #include <string.h>
 
 #include "srv.h"
 
 int
-srv_handle_health(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
+srv_handle_health(struct srv *s, const struct srv_req *rq, const uint8_t *body,
     nng_msg **reply)
 {
+	const struct proto_hdr *h = &rq->h;
 	struct proto_msg_health_req req;
 	struct proto_msg_health_resp r;
 	struct srv_store_stats st;
@@ -42,15 +45,17 @@ srv_handle_health(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
 		r.db_map_size = st.map_size;
 		r.db_last_txn = st.last_txn;
 	}
+	srv_cons_health(s, &r.role, &r.term, &r.commit, &r.status);
 	rh.flags = PROTO_F_RESPONSE;
 	rh.sender = s->cfg.id;
 	return proto_net_frame(reply, &rh, &proto_schema_health_resp, &r);
 }
 
 int
-srv_handle_ping(struct srv *s, const struct proto_hdr *h, const uint8_t *body,
+srv_handle_ping(struct srv *s, const struct srv_req *rq, const uint8_t *body,
     nng_msg **reply)
 {
+	const struct proto_hdr *h = &rq->h;
 	struct proto_msg_ping req;
 	struct proto_msg_pong r;
 	struct proto_hdr rh = *h;

@@ -70,9 +70,11 @@ srv_probe(const char *url)
 		    proto_strerror(rv));
 		return 1;
 	}
-	printf("node %u of %u up %llus, role %u, term %llu, commit %llu\n",
+	printf("node %u of %u up %llus, role %u, term %llu, commit %llu, "
+	       "status 0x%x\n",
 	    r.id, r.n, (unsigned long long) (r.uptime_ms / 1000), r.role,
-	    (unsigned long long) r.term, (unsigned long long) r.commit);
+	    (unsigned long long) r.term, (unsigned long long) r.commit,
+	    r.status);
 	return 0;
 }
 
@@ -190,12 +192,18 @@ main(int argc, char **argv)
 		uint64_t now = srv_now_ms();
 		int wait;
 
+		int cw;
+
 		if (now >= next_tick) {
 			srv_tick(&s);
 			next_tick = now + s.cfg.heartbeat_ms;
 		}
-		/* Bounded wait: the signal flag is seen within 100 ms. */
+		/* Bounded wait: the signal flag is seen within 100 ms, and
+		 * the consensus tick is never late by more than a turn. */
 		wait = (int) (next_tick - now);
+		cw = srv_cons_wait_ms(&s, now);
+		if (cw < wait)
+			wait = cw;
 		srv_step(&s, wait > 100 ? 100 : wait);
 		if (stats_flag) {
 			stats_flag = 0;

@@ -49,4 +49,29 @@ int lkc_health(struct lkc *k, struct proto_msg_cluster_health_resp *out,
 /* Counts rows of a health reply that answered. */
 int lkc_health_count_ok(const struct proto_msg_cluster_health_resp *r);
 
+/* ---- a server's local admin socket (ipc://, no TLS) ----
+ * Operators and tests reach one key server directly through the socket in
+ * its [listen] admin setting; file permissions protect it, and the server
+ * accepts consensus commands (and counter resets) only there.
+ * Each call returns 0, a transport error (PROTO_E*), the error code the
+ * server answered with (e.g. CONS_ENOTLEADER, SRV_EUNKNOWN), or
+ * LKC_EREPLY; err describes it. */
+
+/* Maps a user or id argument to its 32 bytes: "hex:" and 64 hex digits,
+ * or a text of 1..32 bytes zero-padded. Returns 0 or LKC_ECONFIG. */
+int lkc_id_parse(uint8_t out[32], const char *text);
+
+/* A consensus command (ATTEMPT, LOGIN_OK, UNLOCK, READ_USER, ...): the
+ * reply comes once it committed (or the request's timeout_ms passed). */
+int lkc_admin_cons(const char *url, const struct proto_msg_cons_admin_req *req,
+    struct proto_msg_cons_admin_resp *out, int timeout_ms, char *err,
+    size_t errcap);
+int lkc_admin_status(const char *url, struct proto_msg_cons_status_resp *out,
+    int timeout_ms, char *err, size_t errcap);
+/* Test fault hook: drop traffic from/to the servers in the masks (bit i =
+ * server i); 0, 0 heals. out: the status after the change. */
+int lkc_admin_fault(const char *url, uint32_t drop_in, uint32_t drop_out,
+    struct proto_msg_cons_status_resp *out, int timeout_ms, char *err,
+    size_t errcap);
+
 #endif

@@ -390,6 +390,24 @@ int cons_store_put_snapshot(struct cons_store *s, uint64_t index, uint64_t term,
 int cons_store_load(struct cons_store *s, struct cons_loaded *out);
 void cons_store_close(struct cons_store *s);
 
+/* Auxiliary records: the embedder's own small key/value records, written
+ * in the same atomic batch as the PERSISTs and durable with the next
+ * cons_store_sync (so they cost no commit of their own). The core never
+ * reads them; the keyserver keeps its local attempt backstop here. A put
+ * replaces the record with the same key. */
+#define CONS_AUX_KEY_MAX 64
+#define CONS_AUX_VAL_MAX 1024
+/* Returns 0, CONS_EINVAL (sizes: key 1..CONS_AUX_KEY_MAX, value
+ * 0..CONS_AUX_VAL_MAX) or an I/O error (fail-stop, as any store error). */
+int cons_store_aux_put(struct cons_store *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen);
+/* Calls fn for every durable record (LMDB: in key order); stops at and
+ * returns fn's first non-zero value. Not while a batch is open
+ * (CONS_EINVAL): it reads durable state. */
+typedef int (*cons_aux_fn)(void *ctx, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen);
+int cons_store_aux_each(struct cons_store *s, cons_aux_fn fn, void *ctx);
+
 /* LMDB store in directory path (created if missing). map_bytes: LMDB map
  * size. Returns 0, CONS_EIO or CONS_ENOMEM. */
 int cons_store_lmdb_open(

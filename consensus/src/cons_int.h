@@ -23,6 +23,9 @@ struct cons_store_vt {
 	    const uint8_t *snap, size_t len);
 	int (*load)(struct cons_store *s, struct cons_loaded *out);
 	void (*close)(struct cons_store *s);
+	int (*aux_put)(struct cons_store *s, const uint8_t *key, size_t klen,
+	    const uint8_t *val, size_t vlen);
+	int (*aux_each)(struct cons_store *s, cons_aux_fn fn, void *ctx);
 };
 
 struct cons_store {

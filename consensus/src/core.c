@@ -32,6 +32,10 @@ struct peer {
 	uint64_t infl[64]; /* last index of each, oldest first */
 	int active; /* heard from within this check-quorum period */
 	int acked; /* acknowledged since the last heartbeat */
+	uint64_t sent_commit; /* commit index carried by our last APPEND */
+	uint64_t fwd_index; /* last index of entries this peer forwarded */
+	uint32_t silent; /* heartbeat periods without any APPEND_RESP */
+	int heard; /* an APPEND_RESP since the last heartbeat */
 	int recovered; /* answered our RECOVER */
 	/* the peer's last reported durable position (RECOVER/RESP) */
 	int rep_have;
@@ -360,8 +364,12 @@ send_append(struct cons_node *n, uint8_t to, int allow_empty)
 	last = last_index(n);
 	if (p->next <= n->snap_index)
 		p->next = n->snap_index + 1; /* no snapshot transfer: §8 */
+	/* A peer that answered nothing for two heartbeats (down, cut off, or
+	 * not reading) is probed with empty APPENDs only: entries go out again
+	 * with its first answer, and a dead link is not filled with copies
+	 * of the log tail every heartbeat. */
 	can_send = p->next <= last && p->inflight < n->cfg.window
-	    && !(p->probe && p->inflight > 0);
+	    && !(p->probe && p->inflight > 0) && !(p->probe && p->silent >= 2);
 	if (!can_send && !allow_empty)
 		return;
 	if (can_send) {
@@ -384,6 +392,7 @@ send_append(struct cons_node *n, uint8_t to, int allow_empty)
 	a->msg.index = prev;
 	a->msg.log_term = term_at(n, prev);
 	a->msg.commit = n->commit;
+	p->sent_commit = n->commit;
 	if (views(n, prev + 1, hi, &cnt) != 0)
 		return;
 	a->msg.n_entries = cnt;
@@ -469,6 +478,10 @@ become_leader(struct cons_node *n)
 		p->inflight = 0;
 		p->active = 0;
 		p->acked = 0;
+		p->silent = 0;
+		p->heard = 0;
+		p->sent_commit = 0;
+		p->fwd_index = 0;
 	}
 	if (log_append(n, n->term, CONS_ENTRY_NOOP, NULL, 0) != 0)
 		return;
@@ -646,10 +659,14 @@ recompute_floor(struct cons_node *n)
 }
 
 /* A RECOVER from a peer shows its durable state after its restart. If it
- * is provably older than what it reported to us before (a lower term, or
- * a shorter log ending in the same term: neither happens without losing
- * durable state), that peer was rolled back; its old report must not hold
- * our floor hostage (it may name entries nobody has any more). */
+ * is older than what it reported to us before (a lower term, a shorter log
+ * ending in the same term, or, at the same term, a less up-to-date log:
+ * after a rollback of its storage), its old report must not hold our floor
+ * hostage (it may name entries nobody has any more, and then no node could
+ * ever campaign). The last case also covers a peer that legitimately
+ * truncated an uncommitted tail under a leader of its current term and then
+ * restarted: its report is replaced by what it holds now, which is what a
+ * floor must not exceed for an election to remain possible. */
 static void
 note_peer_restart(struct cons_node *n, const struct cons_msg *m)
 {
@@ -658,7 +675,10 @@ note_peer_restart(struct cons_node *n, const struct cons_msg *m)
 	if (!p->rep_have)
 		return;
 	if (m->boot_term < p->rep_term
-	    || (m->log_term == p->rep_lterm && m->index < p->rep_index)) {
+	    || (m->log_term == p->rep_lterm && m->index < p->rep_index)
+	    || (m->boot_term == p->rep_term
+	        && !log_ge(
+	            m->log_term, m->index, p->rep_lterm, p->rep_index))) {
 		p->rep_term = m->boot_term;
 		p->rep_lterm = m->log_term;
 		p->rep_index = m->index;
@@ -794,6 +814,8 @@ on_append_resp(struct cons_node *n, const struct cons_msg *m)
 	if (n->role != CONS_LEADER)
 		return;
 	p->active = 1;
+	p->heard = 1;
+	p->silent = 0;
 	if (m->ok) {
 		if (m->index > last_index(n))
 			return; /* acknowledges entries we never sent */
@@ -875,6 +897,7 @@ on_propose_fwd(struct cons_node *n, const struct cons_msg *m)
 			continue;
 		if (log_append(n, n->term, CONS_ENTRY_CMD, e->data, e->len))
 			return;
+		n->peers[m->from].fwd_index = last_index(n);
 	}
 }
 
@@ -888,9 +911,15 @@ on_msg(struct cons_node *n, const struct cons_msg *m)
 	case CONS_MSG_RECOVER: {
 		/* Answer with our durable term and log position. */
 		struct cons_msg r;
-		if (!peer_inc(&n->peers[m->from], m->nonce))
-			return; /* a RECOVER of a past incarnation */
-		note_peer_restart(n, m);
+		/* A RECOVER of an incarnation we saw before but not as the
+		 * latest is a delayed duplicate of a past incarnation, or the
+		 * peer's messages from across its restart arrived out of
+		 * order (then it is its live incarnation). Either way it does
+		 * not move our floor, but we answer it: a past incarnation
+		 * cannot use the answer (its nonce is gone with it), and a
+		 * live one would otherwise wait for us forever. */
+		if (peer_inc(&n->peers[m->from], m->nonce))
+			note_peer_restart(n, m);
 		msg_init(n, &r, CONS_MSG_RECOVER_RESP, m->from);
 		r.nonce = m->nonce;
 		r.inc = n->cfg.boot_nonce;
@@ -1009,6 +1038,8 @@ on_tick(struct cons_node *n)
 					p->next = p->match + 1;
 				}
 				p->acked = 0;
+				p->silent = p->heard ? 0 : p->silent + 1;
+				p->heard = 0;
 				send_append(n, (uint8_t) i, 1);
 			}
 		}
@@ -1129,6 +1160,14 @@ finish_step(struct cons_node *n)
 				if (n->acts_n == before)
 					break;
 			}
+			/* A follower answers the commands it forwarded only
+			 * once it applies them: when the commit covering them
+			 * advanced in this step, it learns so now (an empty
+			 * APPEND if nothing else went out), not at the next
+			 * heartbeat. */
+			if (!n->oom && n->peers[i].sent_commit < n->commit
+			    && n->peers[i].fwd_index > n->peers[i].sent_commit)
+				send_append(n, (uint8_t) i, 1);
 		}
 	}
 	if (n->dirty_hard || n->dirty_trunc || n->dirty_from) {

@@ -52,6 +52,33 @@ cons_store_load(struct cons_store *s, struct cons_loaded *out)
 	return latch(s, s->vt->load(s, out));
 }
 
+int
+cons_store_aux_put(struct cons_store *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	CONS_ARG_CHECK(s != NULL && key != NULL && klen >= 1
+	    && klen <= CONS_AUX_KEY_MAX && vlen <= CONS_AUX_VAL_MAX
+	    && (val != NULL || vlen == 0));
+	if (s->failed)
+		return CONS_EFAILED;
+	return latch(s, s->vt->aux_put(s, key, klen, val, vlen));
+}
+
+int
+cons_store_aux_each(struct cons_store *s, cons_aux_fn fn, void *ctx)
+{
+	int rc;
+
+	CONS_ARG_CHECK(s != NULL && fn != NULL);
+	if (s->failed)
+		return CONS_EFAILED;
+	rc = s->vt->aux_each(s, fn, ctx);
+	/* fn's own codes pass through; only the store's errors latch */
+	if (rc == CONS_EIO || rc == CONS_ENOMEM)
+		s->failed = 1;
+	return rc;
+}
+
 void
 cons_store_close(struct cons_store *s)
 {

@@ -1,10 +1,19 @@
 /* LMDB store. One environment per node with two databases: "meta" (term,
  * vote, state-machine checkpoint) and "log" (key: big-endian u64 index,
- * value: entry record). Every write is one transaction committed with the
- * environment's default full sync (data pages, then the meta page, each
- * fsynced), so a PERSIST is durable when cons_store_write returns and
- * cons_store_sync is a barrier that only reports the latch. Any LMDB error
- * is final (fail-stop, see store.c). */
+ * value: entry record).
+ *
+ * Group commit: cons_store_write applies a PERSIST inside one open write
+ * transaction (begun by the first write after a sync), and cons_store_sync
+ * commits that transaction with LMDB's default full sync (data pages, then
+ * the meta page, each flushed). So every write between two syncs becomes
+ * durable together, atomically, at the cost of one commit: a daemon that
+ * writes all the PERSISTs of a burst of events and then syncs once pays two
+ * flushes for the burst. Until the sync nothing of the batch is durable
+ * (a crash or a close without sync forgets all of it, like the memory
+ * store's unsynced writes). The transaction belongs to the calling thread:
+ * one thread must do all the writes and syncs. A snapshot joins the open
+ * batch and commits it, and so do the embedder's auxiliary records
+ * (database "aux"). Any LMDB error is final (fail-stop, see store.c). */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -17,7 +26,8 @@
 struct lmdb_store {
 	struct cons_store base;
 	MDB_env *env;
-	MDB_dbi meta, log;
+	MDB_dbi meta, log, aux;
+	MDB_txn *txn; /* the open batch (writes since the last sync) */
 };
 
 static const char K_TERM[] = "term";
@@ -59,19 +69,43 @@ map_err(int rc)
 	return rc == ENOMEM ? CONS_ENOMEM : CONS_EIO;
 }
 
+/* Drops the open batch (nothing of it becomes durable). */
+static void
+batch_abort(struct lmdb_store *l)
+{
+	if (l->txn != NULL)
+		mdb_txn_abort(l->txn);
+	l->txn = NULL;
+}
+
+static int
+batch_begin(struct lmdb_store *l)
+{
+	int rc;
+
+	if (l->txn != NULL)
+		return 0;
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &l->txn)) != 0) {
+		l->txn = NULL;
+		return map_err(rc);
+	}
+	return 0;
+}
+
 static int
 lm_write(struct cons_store *s, const struct cons_persist *p)
 {
 	struct lmdb_store *l = (struct lmdb_store *) s;
 	uint8_t kb[8], tb[8], rec[13 + CONS_ENTRY_MAX];
-	MDB_txn *t = NULL;
+	MDB_txn *t;
 	MDB_cursor *c = NULL;
 	MDB_val key, val;
 	size_t k;
 	int rc;
 
-	if ((rc = mdb_txn_begin(l->env, NULL, 0, &t)) != 0)
-		return map_err(rc);
+	if ((rc = batch_begin(l)) != 0)
+		return rc;
+	t = l->txn;
 	if (p->has_hard) {
 		be64(tb, p->term);
 		if ((rc = put_kv(t, l->meta, K_TERM, tb, 8)) != 0
@@ -115,24 +149,26 @@ lm_write(struct cons_store *s, const struct cons_persist *p)
 		if ((rc = mdb_put(t, l->log, &key, &val, MDB_APPEND)) != 0)
 			goto fail;
 	}
-	rc = mdb_txn_commit(t);
-	t = NULL;
-	if (rc != 0)
-		return map_err(rc);
 	return 0;
 fail:
 	if (c != NULL)
 		mdb_cursor_close(c);
-	if (t != NULL)
-		mdb_txn_abort(t);
+	batch_abort(l);
 	return map_err(rc);
 }
 
+/* Commits the batch: durable (full sync) when it returns 0. */
 static int
 lm_sync(struct cons_store *s)
 {
-	(void) s;
-	return 0; /* every commit already synced */
+	struct lmdb_store *l = (struct lmdb_store *) s;
+	int rc;
+
+	if (l->txn == NULL)
+		return 0;
+	rc = mdb_txn_commit(l->txn);
+	l->txn = NULL;
+	return rc != 0 ? map_err(rc) : 0;
 }
 
 static int
@@ -141,21 +177,69 @@ lm_put_snapshot(struct cons_store *s, uint64_t index, uint64_t term,
 {
 	struct lmdb_store *l = (struct lmdb_store *) s;
 	uint8_t ib[8];
-	MDB_txn *t;
 	int rc;
 
 	(void) term;
-	if ((rc = mdb_txn_begin(l->env, NULL, 0, &t)) != 0)
-		return map_err(rc);
+	if ((rc = batch_begin(l)) != 0)
+		return rc;
 	be64(ib, index);
-	if ((rc = put_kv(t, l->meta, K_SNAPI, ib, 8)) != 0
-	    || (rc = put_kv(t, l->meta, K_SNAP, snap, len)) != 0) {
+	if ((rc = put_kv(l->txn, l->meta, K_SNAPI, ib, 8)) != 0
+	    || (rc = put_kv(l->txn, l->meta, K_SNAP, snap, len)) != 0) {
+		batch_abort(l);
+		return map_err(rc);
+	}
+	return lm_sync(s);
+}
+
+static int
+lm_aux_put(struct cons_store *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	struct lmdb_store *l = (struct lmdb_store *) s;
+	MDB_val k = { klen, (void *) key }, v = { vlen, (void *) val };
+	int rc;
+
+	if ((rc = batch_begin(l)) != 0)
+		return rc;
+	if ((rc = mdb_put(l->txn, l->aux, &k, &v, 0)) != 0) {
+		batch_abort(l);
+		return map_err(rc);
+	}
+	return 0;
+}
+
+static int
+lm_aux_each(struct cons_store *s, cons_aux_fn fn, void *ctx)
+{
+	struct lmdb_store *l = (struct lmdb_store *) s;
+	MDB_txn *t;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, ret = 0;
+
+	if (l->txn != NULL)
+		return CONS_EINVAL;
+	if ((rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &t)) != 0)
+		return map_err(rc);
+	if ((rc = mdb_cursor_open(t, l->aux, &c)) != 0) {
 		mdb_txn_abort(t);
 		return map_err(rc);
 	}
-	if ((rc = mdb_txn_commit(t)) != 0)
-		return map_err(rc);
-	return 0;
+	while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+		if (k.mv_size < 1 || k.mv_size > CONS_AUX_KEY_MAX
+		    || v.mv_size > CONS_AUX_VAL_MAX) {
+			ret = CONS_ECORRUPT;
+			break;
+		}
+		if ((ret = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size))
+		    != 0)
+			break;
+	}
+	if (ret == 0 && rc != MDB_NOTFOUND)
+		ret = map_err(rc);
+	mdb_cursor_close(c);
+	mdb_txn_abort(t);
+	return ret;
 }
 
 static int
@@ -178,6 +262,8 @@ lm_load(struct cons_store *s, struct cons_loaded *out)
 	int rc, ret = CONS_ECORRUPT;
 
 	out->boot.vote = CONS_VOTE_NONE;
+	if (l->txn != NULL)
+		return CONS_EINVAL; /* load reads durable state: sync first */
 	if ((rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &t)) != 0)
 		return map_err(rc);
 	rc = get_kv(t, l->meta, K_TERM, &val);
@@ -273,6 +359,7 @@ lm_close(struct cons_store *s)
 {
 	struct lmdb_store *l = (struct lmdb_store *) s;
 
+	batch_abort(l); /* unsynced writes are lost, as in a crash */
 	if (l->env != NULL)
 		mdb_env_close(l->env);
 	free(l);
@@ -284,6 +371,8 @@ static const struct cons_store_vt lmdb_vt = {
 	lm_put_snapshot,
 	lm_load,
 	lm_close,
+	lm_aux_put,
+	lm_aux_each,
 };
 
 int
@@ -303,14 +392,15 @@ cons_store_lmdb_open(
 		return CONS_ENOMEM;
 	l->base.vt = &lmdb_vt;
 	if ((rc = mdb_env_create(&l->env)) != 0
-	    || (rc = mdb_env_set_maxdbs(l->env, 2)) != 0
+	    || (rc = mdb_env_set_maxdbs(l->env, 3)) != 0
 	    || (rc = mdb_env_set_mapsize(l->env, map_bytes)) != 0
 	    || (rc = mdb_env_open(l->env, path, 0, 0600)) != 0)
 		goto fail;
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &t)) != 0)
 		goto fail;
 	if ((rc = mdb_dbi_open(t, "meta", MDB_CREATE, &l->meta)) != 0
-	    || (rc = mdb_dbi_open(t, "log", MDB_CREATE, &l->log)) != 0) {
+	    || (rc = mdb_dbi_open(t, "log", MDB_CREATE, &l->log)) != 0
+	    || (rc = mdb_dbi_open(t, "aux", MDB_CREATE, &l->aux)) != 0) {
 		mdb_txn_abort(t);
 		goto fail;
 	}

@@ -12,7 +12,16 @@ struct ment {
 	uint8_t *data;
 };
 
+struct maux {
+	uint8_t key[CONS_AUX_KEY_MAX];
+	size_t klen;
+	uint8_t *val;
+	size_t vlen;
+};
+
 struct img {
+	struct maux *aux;
+	size_t aux_n, aux_cap;
 	uint64_t term;
 	uint8_t vote;
 	struct ment *log; /* index k + 1 */
@@ -35,6 +44,9 @@ img_clear(struct img *m)
 
 	for (k = 0; k < m->n; k++)
 		free(m->log[k].data);
+	for (k = 0; k < m->aux_n; k++)
+		free(m->aux[k].val);
+	free(m->aux);
 	free(m->log);
 	free(m->snap);
 	memset(m, 0, sizeof(*m));
@@ -71,6 +83,24 @@ img_copy(struct img *dst, const struct img *src)
 			    t.log[k].data, src->log[k].data, src->log[k].len);
 		}
 		t.n = k + 1;
+	}
+	if (src->aux_n > 0) {
+		t.aux = calloc(src->aux_n, sizeof(*t.aux));
+		if (t.aux == NULL) {
+			img_clear(&t);
+			return CONS_ENOMEM;
+		}
+		t.aux_cap = src->aux_n;
+		for (k = 0; k < src->aux_n; k++) {
+			t.aux[k] = src->aux[k];
+			t.aux[k].val = malloc(src->aux[k].vlen + 1);
+			if (t.aux[k].val == NULL) {
+				img_clear(&t);
+				return CONS_ENOMEM;
+			}
+			memcpy(t.aux[k].val, src->aux[k].val, src->aux[k].vlen);
+			t.aux_n = k + 1;
+		}
 	}
 	if (src->snap_len > 0) {
 		t.snap = malloc(src->snap_len);
@@ -243,6 +273,63 @@ mem_load(struct cons_store *s, struct cons_loaded *out)
 	return 0;
 }
 
+static int
+mem_aux_put(struct cons_store *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	struct mem_store *m = (struct mem_store *) s;
+	struct img *l = &m->live;
+	uint8_t *c;
+	size_t k;
+	int rc;
+
+	if ((rc = check_fail(m)) != 0)
+		return rc;
+	if ((c = malloc(vlen + 1)) == NULL)
+		return CONS_ENOMEM;
+	if (vlen > 0)
+		memcpy(c, val, vlen);
+	for (k = 0; k < l->aux_n; k++)
+		if (l->aux[k].klen == klen
+		    && memcmp(l->aux[k].key, key, klen) == 0)
+			break;
+	if (k == l->aux_n) {
+		if (l->aux_n == l->aux_cap) {
+			size_t nc = l->aux_cap ? l->aux_cap * 2 : 16;
+			void *q = realloc(l->aux, nc * sizeof(*l->aux));
+			if (q == NULL) {
+				free(c);
+				return CONS_ENOMEM;
+			}
+			l->aux = q;
+			l->aux_cap = nc;
+		}
+		memcpy(l->aux[k].key, key, klen);
+		l->aux[k].klen = klen;
+		l->aux[k].val = NULL;
+		l->aux_n++;
+	}
+	free(l->aux[k].val);
+	l->aux[k].val = c;
+	l->aux[k].vlen = vlen;
+	return 0;
+}
+
+static int
+mem_aux_each(struct cons_store *s, cons_aux_fn fn, void *ctx)
+{
+	struct mem_store *m = (struct mem_store *) s;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < m->durable.aux_n; k++)
+		if ((rc = fn(ctx, m->durable.aux[k].key, m->durable.aux[k].klen,
+		         m->durable.aux[k].val, m->durable.aux[k].vlen))
+		    != 0)
+			return rc;
+	return 0;
+}
+
 static void
 mem_close(struct cons_store *s)
 {
@@ -259,6 +346,8 @@ static const struct cons_store_vt mem_vt = {
 	mem_put_snapshot,
 	mem_load,
 	mem_close,
+	mem_aux_put,
+	mem_aux_each,
 };
 
 int

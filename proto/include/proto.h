@@ -56,6 +56,15 @@ enum proto_type {
 	PROTO_T_PING = 0x0009,
 	PROTO_T_PONG = 0x000a,
 	PROTO_T_CONS_FIRST = 0x0100,
+	/* server <-> server on the pair1 links: the body is one consensus
+	 * message as encoded by consensus/ (cons_msg_encode), no schema */
+	PROTO_T_CONS_RAFT = 0x0100,
+	/* local admin socket only (never the aggregator-facing endpoint) */
+	PROTO_T_CONS_ADMIN_REQ = 0x0110,
+	PROTO_T_CONS_ADMIN_RESP = 0x0111,
+	PROTO_T_CONS_STATUS_REQ = 0x0112,
+	PROTO_T_CONS_STATUS_RESP = 0x0113,
+	PROTO_T_CONS_FAULT_REQ = 0x0114,
 	PROTO_T_CONS_LAST = 0x01ff,
 	PROTO_T_MPC_FIRST = 0x0200,
 	PROTO_T_MPC_LAST = 0x02ff,
@@ -83,6 +92,22 @@ struct proto_hdr {
 	F(M, STR, detail, 0, PROTO_MAX_DETAIL)
 
 #define PROTO_MSG_health_req(F, M) F(M, U8, detail, 0, 1)
+
+/* HEALTH role: what the server is in consensus. */
+enum proto_role {
+	PROTO_ROLE_NONE = 0, /* not running consensus */
+	PROTO_ROLE_FOLLOWER = 1,
+	PROTO_ROLE_CANDIDATE = 2, /* also a pre-candidate */
+	PROTO_ROLE_LEADER = 3
+};
+
+/* HEALTH status bits (and CONS_STATUS_RESP status). */
+enum proto_health_status {
+	PROTO_HS_SERVING = 0x01, /* answers consensus commands */
+	PROTO_HS_RECOVERING = 0x02, /* restarted: waits for every peer */
+	PROTO_HS_CATCHING_UP = 0x04, /* log behind the recovery floor */
+	PROTO_HS_FAULT = 0x08 /* a test fault hook drops peer traffic */
+};
 
 #define PROTO_MSG_peer_state(F, M)        \
 	F(M, U16, id, 1, PROTO_MAX_NODES) \
@@ -153,6 +178,71 @@ struct proto_hdr {
 #define PROTO_MSG_ping(F, M) F(M, U64, nonce, 0, UINT64_MAX)
 #define PROTO_MSG_pong(F, M) F(M, U64, nonce, 0, UINT64_MAX)
 
+/* Consensus commands from the local admin socket (operators, tests). op is
+ * a command type of consensus/ (cons.h enum cons_cmd_type): ATTEMPT 1,
+ * LOGIN_OK 2, UNLOCK 3, READ_USER 7, READ_RECORD 8, NOP 9; others are
+ * refused. client_id 0 lets the server pick the session (then seq must be
+ * 0); otherwise (client_id, seq >= 1) is the client's session, so a retry
+ * with the same pair is executed once. timeout_ms bounds the wait for the
+ * commit; past it the answer is an ERROR with SRV_EUNKNOWN (the command
+ * may still commit: an ATTEMPT counts as counted). */
+#define PROTO_MSG_cons_admin_req(F, M)      \
+	F(M, U8, op, 1, 9)                  \
+	F(M, FIXED, user, 32, 0)            \
+	F(M, FIXED, id, 32, 0)              \
+	F(M, U64, client_id, 0, UINT64_MAX) \
+	F(M, U64, seq, 0, UINT64_MAX)       \
+	F(M, U32, timeout_ms, 1, 60000)
+
+/* The state machine's result once the command is applied (status: cons.h
+ * enum cons_status_code), the log index it was applied at, and local = 1
+ * when this server's own attempt backstop refused it (status LOCKED, not
+ * proposed). */
+#define PROTO_MSG_cons_admin_resp(F, M)      \
+	F(M, U8, status, 0, 8)               \
+	F(M, U64, value, 0, UINT64_MAX)      \
+	F(M, U32, backoff_ms, 0, UINT32_MAX) \
+	F(M, FIXED, hash, 32, 0)             \
+	F(M, U64, index, 0, UINT64_MAX)      \
+	F(M, U8, local, 0, 1)
+
+#define PROTO_MSG_cons_status_req(F, M) F(M, U8, detail, 0, 1)
+
+/* The consensus view of one server. role as HEALTH; leader and vote are
+ * server ids (0 = none, vote 254 = spent by a recovery); status has the
+ * HEALTH bits; drop_in/drop_out are the fault hook's masks (bit i = server
+ * i). */
+#define PROTO_MSG_cons_status_resp(F, M)        \
+	F(M, U16, id, 1, PROTO_MAX_NODES)       \
+	F(M, U16, n, 1, PROTO_MAX_NODES)        \
+	F(M, U8, role, 0, 3)                    \
+	F(M, U16, leader, 0, PROTO_MAX_NODES)   \
+	F(M, U8, vote, 0, 254)                  \
+	F(M, U32, status, 0, UINT32_MAX)        \
+	F(M, U64, term, 0, UINT64_MAX)          \
+	F(M, U64, commit, 0, UINT64_MAX)        \
+	F(M, U64, applied, 0, UINT64_MAX)       \
+	F(M, U64, last_index, 0, UINT64_MAX)    \
+	F(M, U64, last_term, 0, UINT64_MAX)     \
+	F(M, U64, durable_index, 0, UINT64_MAX) \
+	F(M, U64, floor_index, 0, UINT64_MAX)   \
+	F(M, U64, floor_term, 0, UINT64_MAX)    \
+	F(M, U64, recovery_term, 0, UINT64_MAX) \
+	F(M, U32, pending, 0, UINT32_MAX)       \
+	F(M, U64, proposed, 0, UINT64_MAX)      \
+	F(M, U64, answered, 0, UINT64_MAX)      \
+	F(M, U64, unknown, 0, UINT64_MAX)       \
+	F(M, U64, refused, 0, UINT64_MAX)       \
+	F(M, U32, drop_in, 0, UINT32_MAX)       \
+	F(M, U32, drop_out, 0, UINT32_MAX)
+
+/* Test fault hook (admin socket only): drop every message from (drop_in)
+ * and to (drop_out) the servers whose bits are set, heartbeats included;
+ * 0, 0 heals. Answered with CONS_STATUS_RESP. */
+#define PROTO_MSG_cons_fault_req(F, M)    \
+	F(M, U32, drop_in, 0, UINT32_MAX) \
+	F(M, U32, drop_out, 0, UINT32_MAX)
+
 /* The registry: every message with its frame type (0 = list element). */
 #define PROTO_MESSAGES(X)                                   \
 	X(error, PROTO_T_ERROR)                             \
@@ -168,7 +258,12 @@ struct proto_hdr {
 	X(fanout_resp, PROTO_T_FANOUT_RESP)                 \
 	X(peer_heartbeat, PROTO_T_PEER_HEARTBEAT)           \
 	X(ping, PROTO_T_PING)                               \
-	X(pong, PROTO_T_PONG)
+	X(pong, PROTO_T_PONG)                               \
+	X(cons_admin_req, PROTO_T_CONS_ADMIN_REQ)           \
+	X(cons_admin_resp, PROTO_T_CONS_ADMIN_RESP)         \
+	X(cons_status_req, PROTO_T_CONS_STATUS_REQ)         \
+	X(cons_status_resp, PROTO_T_CONS_STATUS_RESP)       \
+	X(cons_fault_req, PROTO_T_CONS_FAULT_REQ)
 
 #define PROTO_DECLARE(name, typ) PROTO_STRUCT(name)
 PROTO_MESSAGES(PROTO_DECLARE)

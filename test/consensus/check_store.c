@@ -24,6 +24,74 @@ entry(struct cons_entry *e, uint64_t index, uint64_t term, const char *s)
 	e->data = (const uint8_t *) s;
 }
 
+struct aux_seen {
+	int n;
+	char vals[4][16];
+};
+
+static int
+aux_collect(
+    void *ctx, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+	struct aux_seen *a = ctx;
+
+	ck_assert_uint_eq(klen, 2);
+	ck_assert_uint_lt(vlen, 16);
+	ck_assert_int_lt(a->n, 4);
+	memcpy(a->vals[a->n], key, 2);
+	memcpy(a->vals[a->n] + 2, val, vlen);
+	a->vals[a->n][2 + vlen] = '\0';
+	a->n++;
+	return 0;
+}
+
+static int
+aux_stop(
+    void *ctx, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+	(void) ctx;
+	(void) key;
+	(void) klen;
+	(void) val;
+	(void) vlen;
+	return 77;
+}
+
+/* Auxiliary records join the batch, are durable at the sync, and a put
+ * replaces the record of the same key. */
+static void
+exercise_aux(struct cons_store *s)
+{
+	struct aux_seen a;
+	uint8_t big[CONS_AUX_VAL_MAX + 1];
+
+	memset(big, 0, sizeof(big));
+	ck_assert_int_eq(cons_store_aux_put(s, (const uint8_t *) "k", 0,
+	                     (const uint8_t *) "v", 1),
+	    CONS_EINVAL);
+	ck_assert_int_eq(
+	    cons_store_aux_put(s, (const uint8_t *) "k", 1, big, sizeof(big)),
+	    CONS_EINVAL);
+	ck_assert_int_eq(cons_store_aux_put(s, (const uint8_t *) "k1", 2,
+	                     (const uint8_t *) "one", 3),
+	    0);
+	ck_assert_int_eq(cons_store_aux_put(s, (const uint8_t *) "k2", 2,
+	                     (const uint8_t *) "two", 3),
+	    0);
+	ck_assert_int_eq(cons_store_aux_put(s, (const uint8_t *) "k1", 2,
+	                     (const uint8_t *) "uno", 3),
+	    0);
+	ck_assert_int_eq(cons_store_sync(s), 0);
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(cons_store_aux_each(s, aux_collect, &a), 0);
+	ck_assert_int_eq(a.n, 2);
+	ck_assert(
+	    strcmp(a.vals[0], "k1uno") == 0 || strcmp(a.vals[1], "k1uno") == 0);
+	ck_assert(
+	    strcmp(a.vals[0], "k2two") == 0 || strcmp(a.vals[1], "k2two") == 0);
+	ck_assert_int_eq(cons_store_aux_each(s, aux_stop, NULL), 77);
+}
+
 static void
 exercise(struct cons_store *s)
 {
@@ -69,6 +137,7 @@ exercise(struct cons_store *s)
 	ck_assert_uint_eq(l.snap_len, 4);
 	ck_assert_mem_eq(l.snap, "SNAP", 4);
 	cons_loaded_clear(&l);
+	exercise_aux(s);
 }
 
 START_TEST(mem_store)
@@ -117,6 +186,8 @@ START_TEST(lmdb_store)
 	char dir[] = "/tmp/cons-lmdb-XXXXXX", path[64];
 	struct cons_store *s;
 	struct cons_loaded l;
+	struct cons_entry e[2];
+	struct cons_persist p;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(cons_store_lmdb_open(&s, dir, 1 << 20), 0);
@@ -129,6 +200,59 @@ START_TEST(lmdb_store)
 	ck_assert_uint_eq(l.boot.n_entries, 3);
 	ck_assert_mem_eq(l.ents[1].data, "ab", 2);
 	cons_loaded_clear(&l);
+	/* group commit: writes join one batch that only a sync makes
+	 * durable; a close without sync forgets the whole batch */
+	memset(&p, 0, sizeof(p));
+	p.id = 3;
+	entry(&e[0], 4, 3, "q1");
+	entry(&e[1], 5, 3, "q2");
+	p.n_entries = 1;
+	p.entries = &e[0];
+	ck_assert_int_eq(cons_store_write(s, &p), 0);
+	p.id = 4;
+	p.entries = &e[1];
+	ck_assert_int_eq(cons_store_write(s, &p), 0);
+	cons_store_close(s);
+	ck_assert_int_eq(cons_store_lmdb_open(&s, dir, 1 << 20), 0);
+	ck_assert_int_eq(cons_store_load(s, &l), 0);
+	ck_assert_uint_eq(l.boot.n_entries, 3);
+	cons_loaded_clear(&l);
+	p.id = 3;
+	p.entries = &e[0];
+	ck_assert_int_eq(cons_store_write(s, &p), 0);
+	p.id = 4;
+	p.entries = &e[1];
+	ck_assert_int_eq(cons_store_write(s, &p), 0);
+	ck_assert_int_eq(cons_store_sync(s), 0);
+	cons_store_close(s);
+	ck_assert_int_eq(cons_store_lmdb_open(&s, dir, 1 << 20), 0);
+	ck_assert_int_eq(cons_store_load(s, &l), 0);
+	ck_assert_uint_eq(l.boot.n_entries, 5);
+	ck_assert_mem_eq(l.ents[4].data, "q2", 2);
+	cons_loaded_clear(&l);
+	/* the auxiliary records survived the reopens; unsynced ones do not */
+	{
+		struct aux_seen a;
+		memset(&a, 0, sizeof(a));
+		ck_assert_int_eq(cons_store_aux_each(s, aux_collect, &a), 0);
+		ck_assert_int_eq(a.n, 2);
+		ck_assert_int_eq(cons_store_aux_put(s, (const uint8_t *) "k3",
+		                     2, (const uint8_t *) "x", 1),
+		    0);
+		cons_store_close(s);
+		ck_assert_int_eq(cons_store_lmdb_open(&s, dir, 1 << 20), 0);
+		memset(&a, 0, sizeof(a));
+		ck_assert_int_eq(cons_store_aux_each(s, aux_collect, &a), 0);
+		ck_assert_int_eq(a.n, 2);
+	}
+	/* loading while a batch is open is a programmer error */
+	p.id = 5;
+	entry(&e[0], 6, 3, "q3");
+	p.entries = &e[0];
+	ck_assert_int_eq(cons_store_write(s, &p), 0);
+	ck_assert_int_eq(
+	    cons_store_aux_each(s, aux_collect, NULL), CONS_EINVAL);
+	ck_assert_int_eq(cons_store_load(s, &l), CONS_EINVAL);
 	cons_store_close(s);
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	unlink(path);

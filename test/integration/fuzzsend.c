@@ -16,10 +16,14 @@
  * Exit status 0 when every frame was sent (the daemon's survival is
  * checked by the calling script). */
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +160,42 @@ bad_frame(int i, int allow_oversize, int *oversized)
 	}
 }
 
+/* Connects within 3 s and bounds every send to 3 s: a daemon whose
+ * listener stopped accepting must fail the test, not hang it (a blocking
+ * connect to a full backlog, or a 256 KiB send nobody reads, waits
+ * forever). Returns the socket, -1 on a timeout or refusal. */
+static int
+raw_connect(const struct sockaddr_in *a)
+{
+	struct timeval tv = { 3, 0 };
+	struct pollfd pfd;
+	int fd, err = 0, fl;
+	socklen_t el = sizeof(err);
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+		goto fail;
+	if (connect(fd, (const struct sockaddr *) a, sizeof(*a)) != 0) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, 3000) != 1
+		    || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0
+		    || err != 0)
+			goto fail;
+	}
+	if (fcntl(fd, F_SETFL, fl) != 0
+	    || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 static int
 do_raw(const char *host, int port, int count)
 {
@@ -172,11 +212,10 @@ do_raw(const char *host, int port, int count)
 	}
 	for (i = 0; i < count; i++) {
 		size_t len = (i % 100 == 99) ? sizeof(junk) : rnd(3000);
-		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-			return 2;
-		if (connect(fd, (struct sockaddr *) &a, sizeof(a)) != 0) {
-			close(fd);
-			fprintf(stderr, "raw: connect %s:%d failed at %d\n",
+		if ((fd = raw_connect(&a)) < 0) {
+			fprintf(stderr,
+			    "raw: %s:%d did not accept connection %d within 3 "
+			    "s\n",
 			    host, port, i);
 			return 1;
 		}
@@ -196,6 +235,36 @@ do_raw(const char *host, int port, int count)
 	return 0;
 }
 
+/* A pair1 peer reads what the daemon sends (heartbeats, consensus
+ * messages), as a real peer does. One that never reads lets the daemon's
+ * side of the connection fill up (a leader probes a silent peer with log
+ * entries every heartbeat), after which the daemon stopped taking our
+ * frames too (seen with nng 1.5.2 over TLS), and the sends below stalled. */
+static nng_socket abandoned[256];
+static int n_abandoned;
+
+static void
+drain(nng_socket s)
+{
+	nng_msg *m;
+	int i;
+
+	while (nng_recvmsg(s, &m, NNG_FLAG_NONBLOCK) == 0)
+		nng_msg_free(m);
+	/* Sockets given up on (see do_nng) are drained as well, so that
+	 * their connections can finish and be closed by the daemon. */
+	for (i = 0; i < n_abandoned; i++)
+		while (nng_recvmsg(abandoned[i], &m, NNG_FLAG_NONBLOCK) == 0)
+			nng_msg_free(m);
+}
+
+static void
+abandon(nng_socket s)
+{
+	if (n_abandoned < (int) (sizeof(abandoned) / sizeof(abandoned[0])))
+		abandoned[n_abandoned++] = s;
+}
+
 /* Sends m within timeout_ms. pair1 sends in nng 1.5.2 can ignore the
  * socket's send timeout, so they go non-blocking with our own deadline. */
 static int
@@ -208,9 +277,11 @@ send_within(int pair, nng_socket s, nng_msg *m, int timeout_ms)
 		nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, timeout_ms);
 		return nng_sendmsg(s, m, 0);
 	}
+	drain(s);
 	while ((rv = nng_sendmsg(s, m, NNG_FLAG_NONBLOCK)) == NNG_EAGAIN
 	    && nng_clock() < end) {
 		struct timespec ts = { 0, 100000 }; /* 100 us */
+		drain(s);
 		nanosleep(&ts, NULL);
 	}
 	return rv == NNG_EAGAIN ? NNG_ETIMEDOUT : rv;
@@ -257,6 +328,8 @@ wait_alive(int pair, const char *url, nng_tls_config *tls, nng_socket *s,
 		nng_msg *m;
 
 		nng_dialer_close(*d);
+		if (pair)
+			abandon(*s);
 		if (open_sock(pair, url, tls, s, d) != 0)
 			continue;
 		nng_socket_set_ms(*s, NNG_OPT_RECVTIMEO, 1000);
@@ -371,6 +444,8 @@ do_nng(int pair, const char *url, int count, const char *trust,
 			 * dialer is closed so that it stops redialling (a
 			 * pair1 listener takes one peer at a time). */
 			nng_dialer_close(d);
+			if (pair)
+				abandon(s);
 			if (getenv("LK_FUZZ_TRACE"))
 				fprintf(stderr, "redial after %d\n", i);
 			if ((rv = open_sock(pair, url, tls, &s, &d)) != 0) {
