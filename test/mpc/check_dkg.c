@@ -205,6 +205,106 @@ START_TEST(keyshare_codec)
 }
 END_TEST
 
+/* Threshold raise and lower: party 0 sends everyone a round-2 broadcast
+ * with t + 1 (or t - 1) Feldman commitments, a polynomial of another
+ * degree, consistently signed. Every other party must refuse it and name
+ * party 0; nobody may end with a key share. */
+struct resize {
+	int grow; /* 1: one commitment more, 0: one less */
+	uint32_t n, t;
+};
+
+static int
+resize_hook(void *arg, struct sim *s, uint32_t from, uint32_t to,
+    uint8_t **data, size_t *len)
+{
+	const struct resize *rz = arg;
+	struct sm_trace *tr = calloc(1, sizeof(*tr)), lay;
+	uint8_t *re, *d, pt[MPC_POINT_BYTES];
+	size_t relen, f, k = 0, at = 0, nl, bclen;
+
+	(void) to;
+	ck_assert_ptr_nonnull(tr);
+	if (from != 0 || *len < SM_HDR_BYTES || (*data)[2] != 2) {
+		free(tr);
+		return 0;
+	}
+	ck_assert_int_eq(sm_msg_roundtrip(s->ctx, MPC_KIND_DKG, rz->n, rz->t,
+	                     *data, *len, &re, &relen, tr),
+	    0);
+	free(re);
+	/* bc body fields: rid, S_0 .. S_{t-1}, A, cc, u: find S_{t-1} */
+	for (f = 0; f < tr->n; f++) {
+		if (tr->kind[f] != TR_FIELD || tr->off[f] < tr->bc_off
+		    || tr->off[f] >= tr->bc_off + tr->bc_len)
+			continue;
+		if (k++ == rz->t)
+			at = tr->off[f];
+	}
+	ck_assert_uint_gt(at, 0);
+	nl = rz->grow ? *len + MPC_POINT_BYTES : *len - MPC_POINT_BYTES;
+	ck_assert_ptr_nonnull(d = malloc(nl));
+	memcpy(pt, *data + at, MPC_POINT_BYTES); /* a valid point: S_{t-1} */
+	if (rz->grow) {
+		memcpy(d, *data, at + MPC_POINT_BYTES);
+		memcpy(d + at + MPC_POINT_BYTES, pt, MPC_POINT_BYTES);
+		memcpy(d + at + 2 * MPC_POINT_BYTES,
+		    *data + at + MPC_POINT_BYTES, *len - at - MPC_POINT_BYTES);
+		bclen = tr->bc_len + MPC_POINT_BYTES;
+	} else {
+		memcpy(d, *data, at);
+		memcpy(d + at, *data + at + MPC_POINT_BYTES,
+		    *len - at - MPC_POINT_BYTES);
+		bclen = tr->bc_len - MPC_POINT_BYTES;
+	}
+	d[tr->bc_off - 4] = (uint8_t) (bclen >> 24);
+	d[tr->bc_off - 3] = (uint8_t) (bclen >> 16);
+	d[tr->bc_off - 2] = (uint8_t) (bclen >> 8);
+	d[tr->bc_off - 1] = (uint8_t) bclen;
+	lay = *tr;
+	lay.bc_len = bclen;
+	lay.bsig_off = tr->bc_off + bclen;
+	ck_assert_int_eq(sm_msg_resign(d, nl, s->self[0].sign_sk, &lay, 1), 0);
+	/* a well-formed message of a session with the other t: only the
+	 * receiver's own t can refuse it */
+	ck_assert_int_eq(
+	    sm_msg_roundtrip(s->ctx, MPC_KIND_DKG, rz->n,
+	        rz->grow ? rz->t + 1 : rz->t - 1, d, nl, &re, &relen, NULL),
+	    0);
+	free(re);
+	free(*data);
+	*data = d;
+	*len = nl;
+	free(tr);
+	return 0;
+}
+
+START_TEST(dkg_refuses_other_degree)
+{
+	struct resize rz = { _i, 3, 2 };
+	struct mpc_blame b;
+	struct sim s;
+	uint32_t i;
+
+	ck_assert_int_eq(sim_init(&s, tmpc_ctx(), 3, 61, 0), 0);
+	sim_reset(&s);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(mpc_dkg_new(s.ctx, &s.sm[i], &s.cl, &s.self[i],
+		                     2, (const uint8_t *) "raise", 5),
+		    0);
+	s.tamper = resize_hook;
+	s.tamper_arg = &rz;
+	ck_assert_int_eq(sim_run(&s), 0);
+	for (i = 1; i < 3; i++) {
+		ck_assert_int_eq(mpc_sm_status(s.sm[i]), MPC_SM_FAILED);
+		ck_assert_int_eq(mpc_sm_blame(s.sm[i], &b), 0);
+		ck_assert_msg(b.party == 0 && b.reason == MPC_BLAME_DECODE,
+		    "party %u blames %u reason %u", i, b.party, b.reason);
+	}
+	sim_clear(&s);
+}
+END_TEST
+
 START_TEST(refresh_keeps_key_changes_shares)
 {
 	struct mpc_keyshare *ks[5] = { 0 }, *nk[5] = { 0 }, *nk2[5] = { 0 };
@@ -577,6 +677,7 @@ dkg_suite(void)
 	tcase_add_loop_test(tc, dkg_configs, 0, (int) LK_ARRAY_LEN(cfg));
 	tcase_add_test(tc, dkg_any_delivery_order);
 	tcase_add_test(tc, dkg_distinct_runs);
+	tcase_add_loop_test(tc, dkg_refuses_other_degree, 0, 2);
 	tcase_add_test(tc, keyshare_codec);
 	tcase_add_test(tc, refresh_keeps_key_changes_shares);
 	tcase_add_test(tc, import_export_roundtrip);
