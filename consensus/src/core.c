@@ -1143,6 +1143,36 @@ on_persisted(struct cons_node *n, uint64_t id)
 /* ------------------------------------------------------------------ */
 /* end of step: persist, outbox, leader flush, pointer fix-up */
 
+/* An acknowledgement released together with a later one that says at
+ * least as much is not sent: a follower that received several APPENDs
+ * while its write was in flight answers them all at once, and an ok
+ * APPEND_RESP names its whole durable match, so the last one covers the
+ * earlier ones (the leader only raises match and prunes its in-flight
+ * batches up to it). Only when the next released message to the same node
+ * is such an ack (same term, index not lower): nothing else is reordered
+ * or dropped. Dropping a message is always safe (the network may); this
+ * saves messages under load. Released messages form a prefix of outq
+ * (their persist ids never decrease). */
+static int
+ack_covered(const struct cons_node *n, size_t k)
+{
+	const struct cons_msg *m = &n->outq[k].m;
+	size_t i;
+
+	if (m->type != CONS_MSG_APPEND_RESP || !m->ok)
+		return 0;
+	for (i = k + 1; i < n->outq_n; i++) {
+		const struct outq *q = &n->outq[i];
+		if (!q->set || q->need > n->pid_durable)
+			return 0;
+		if (q->m.to != m->to || q->m.term != n->term)
+			continue;
+		return q->m.type == CONS_MSG_APPEND_RESP && q->m.ok
+		    && q->m.term == m->term && q->m.index >= m->index;
+	}
+	return 0;
+}
+
 static void
 finish_step(struct cons_node *n)
 {
@@ -1206,7 +1236,7 @@ finish_step(struct cons_node *n)
 			q->set = 1;
 		}
 		if (q->need <= n->pid_durable) {
-			if (q->m.term == n->term)
+			if (q->m.term == n->term && !ack_covered(n, k))
 				send_now(n, &q->m);
 		} else {
 			n->outq[j++] = *q;
