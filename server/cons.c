@@ -57,7 +57,20 @@ struct srv_cons {
 	struct srv_cons_stats st;
 	uint8_t buf[CONS_MSG_MAX];
 	struct cons_entry ents[CONS_MSG_ENTRIES];
+	/* messages of this turn per peer, sent together (out_flush) */
+	struct outbuf {
+		uint8_t *b;
+		size_t len, n;
+	} out[PROTO_MAX_NODES + 1];
 };
+
+/* A CONS_RAFT body is one encoded message (its first byte is the codec
+ * version, 1), or a batch: OUT_BATCH, then (len u32 | message) for each,
+ * in order. A peer's messages of one turn of the owner loop go in one
+ * frame: one nng message and one TLS record instead of one per message
+ * (docs/CONSENSUS.md §9). */
+#define OUT_BATCH 0xB1u
+#define OUT_CAP   (1 + 2 * (4 + CONS_MSG_MAX))
 
 static void do_actions(struct srv *s, const struct cons_actions *a);
 
@@ -162,46 +175,91 @@ on_apply(struct srv *s, const struct cons_entry *e)
 /* ------------------------------------------------------------------ */
 /* actions */
 
+/* A link that is down would queue messages and flush a burst of stale
+ * ones on reconnect: drop them now, as a partition would. */
+static int
+link_usable(struct srv *s, int peer)
+{
+	struct srv_peer *p = &s->peers[peer];
+
+	return p->link != NULL && proto_link_up(p->link)
+	    && !srv_fault_drop_out(s, peer);
+}
+
+/* Sends what this turn queued for each peer: one frame per peer. */
 static void
-send_msg(struct srv *s, const struct cons_msg *m)
+out_flush(struct srv *s)
 {
 	struct srv_cons *c = s->cons;
 	struct proto_hdr h;
 	struct proto_wbuf wb;
-	struct srv_peer *p;
 	size_t len, at, flen;
+	const uint8_t *body;
 	nng_msg *msg;
+	int peer;
+
+	for (peer = 1; peer <= s->cfg.n; peer++) {
+		struct outbuf *o = &c->out[peer];
+		if (o->n == 0)
+			continue;
+		/* one message: the plain format, without the batch tag */
+		body = o->n == 1 ? o->b + 5 : o->b;
+		len = o->n == 1 ? o->len - 5 : o->len;
+		o->n = 0;
+		o->len = 0;
+		if (!link_usable(s, peer)
+		    || nng_msg_alloc(&msg, PROTO_HDR_BYTES + len) != 0)
+			continue; /* lost, like on the network */
+		memset(&h, 0, sizeof(h));
+		h.type = PROTO_T_CONS_RAFT;
+		h.sender = s->cfg.id;
+		h.seq = ++c->raft_seq;
+		proto_wbuf_init(&wb, nng_msg_body(msg), PROTO_HDR_BYTES + len);
+		at = proto_frame_begin(&wb, &h);
+		proto_put_fixed(&wb, body, len);
+		if (proto_frame_end(&wb, at) != 0
+		    || proto_wbuf_finish(&wb, &flen) != 0
+		    || flen != PROTO_HDR_BYTES + len) {
+			nng_msg_free(msg);
+			continue;
+		}
+		/* Non-blocking: a full send buffer drops it (Raft
+		 * re-sends). */
+		proto_link_send(s->peers[peer].link, msg);
+	}
+}
+
+/* Queues the message for its peer's frame of this turn. */
+static void
+send_msg(struct srv *s, const struct cons_msg *m)
+{
+	struct srv_cons *c = s->cons;
+	struct outbuf *o;
+	size_t len;
 	int peer = m->to + 1, rv;
 
-	if (peer < 1 || peer > s->cfg.n || peer == s->cfg.id)
-		return;
-	p = &s->peers[peer];
-	/* A link that is down would queue the message and flush a burst of
-	 * stale ones on reconnect: drop it now, as a partition would. */
-	if (p->link == NULL || !proto_link_up(p->link)
-	    || srv_fault_drop_out(s, peer))
+	if (peer < 1 || peer > s->cfg.n || peer == s->cfg.id
+	    || !link_usable(s, peer))
 		return;
 	if ((rv = cons_msg_encode(c->buf, sizeof(c->buf), &len, m)) != 0) {
 		LK_WARN("consensus: cannot encode a message to %d: %s", peer,
 		    cons_strerror(rv));
 		return;
 	}
-	if (nng_msg_alloc(&msg, PROTO_HDR_BYTES + len) != 0)
+	o = &c->out[peer];
+	if (o->b == NULL && (o->b = malloc(OUT_CAP)) == NULL)
 		return; /* lost, like on the network */
-	memset(&h, 0, sizeof(h));
-	h.type = PROTO_T_CONS_RAFT;
-	h.sender = s->cfg.id;
-	h.seq = ++c->raft_seq;
-	proto_wbuf_init(&wb, nng_msg_body(msg), PROTO_HDR_BYTES + len);
-	at = proto_frame_begin(&wb, &h);
-	proto_put_fixed(&wb, c->buf, len);
-	if (proto_frame_end(&wb, at) != 0 || proto_wbuf_finish(&wb, &flen) != 0
-	    || flen != PROTO_HDR_BYTES + len) {
-		nng_msg_free(msg);
-		return;
-	}
-	/* Non-blocking: a full send buffer drops it (Raft re-sends). */
-	proto_link_send(p->link, msg);
+	if (o->len + 4 + len > OUT_CAP)
+		out_flush(s);
+	if (o->len == 0)
+		o->b[o->len++] = OUT_BATCH;
+	o->b[o->len++] = (uint8_t) (len >> 24);
+	o->b[o->len++] = (uint8_t) (len >> 16);
+	o->b[o->len++] = (uint8_t) (len >> 8);
+	o->b[o->len++] = (uint8_t) len;
+	memcpy(o->b + o->len, c->buf, len);
+	o->len += len;
+	o->n++;
 }
 
 static void
@@ -236,16 +294,47 @@ do_actions(struct srv *s, const struct cons_actions *a)
 /* ------------------------------------------------------------------ */
 /* events */
 
+static void on_peer_one(
+    struct srv *s, int peer, const uint8_t *body, size_t len);
+
 void
 srv_cons_on_peer(struct srv *s, int peer, const uint8_t *body, size_t len)
+{
+	size_t at = 1, n;
+
+	if (s->cons == NULL)
+		return;
+	if (len == 0 || body[0] != OUT_BATCH) {
+		on_peer_one(s, peer, body, len);
+		return;
+	}
+	/* A batch: each message in order; a bad length ends it (counted as
+	 * one bad message). */
+	while (at < len) {
+		if (len - at < 4) {
+			on_peer_one(s, peer, body + at, 0);
+			return;
+		}
+		n = (size_t) body[at] << 24 | (size_t) body[at + 1] << 16
+		    | (size_t) body[at + 2] << 8 | body[at + 3];
+		at += 4;
+		if (n == 0 || n > len - at) {
+			on_peer_one(s, peer, body + at, 0);
+			return;
+		}
+		on_peer_one(s, peer, body + at, n);
+		at += n;
+	}
+}
+
+static void
+on_peer_one(struct srv *s, int peer, const uint8_t *body, size_t len)
 {
 	struct srv_cons *c = s->cons;
 	struct cons_msg m;
 	struct cons_event ev;
 	int rv;
 
-	if (c == NULL)
-		return;
 	rv = cons_msg_decode(
 	    &m, c->ents, CONS_MSG_ENTRIES, s->cfg.n, body, len);
 	/* The link is pinned to the peer's certificate: the message must
@@ -440,6 +529,8 @@ srv_cons_flush(struct srv *s)
 	while (c->unsynced) {
 		c->unsynced = 0;
 		c->batch_open = 0;
+		/* The leader's APPENDs leave before its own commit. */
+		out_flush(s);
 		if ((rc = cons_store_sync(c->store)) != 0)
 			srv_fatal(
 			    "consensus store sync: %s", cons_strerror(rc));
@@ -451,6 +542,9 @@ srv_cons_flush(struct srv *s)
 		if (c->q_n > 0)
 			propose_queued(s);
 	}
+	/* What the last steps released (acknowledgements, answers to
+	 * votes) and everything else of the turn. */
+	out_flush(s);
 	if (c->applies >= s->cfg.cons.checkpoint_every) {
 		uint64_t idx = cons_sm_applied(c->sm);
 		size_t cap = 0, len = 0;
@@ -666,6 +760,7 @@ void
 srv_cons_close(struct srv *s)
 {
 	struct srv_cons *c = s->cons;
+	size_t k;
 
 	if (c == NULL)
 		return;
@@ -684,6 +779,8 @@ srv_cons_close(struct srv *s)
 	cons_sm_free(c->sm);
 	cons_store_close(c->store);
 	free(c->w);
+	for (k = 0; k <= PROTO_MAX_NODES; k++)
+		free(c->out[k].b);
 	free(c);
 	s->cons = NULL;
 }
