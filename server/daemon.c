@@ -307,14 +307,15 @@ open_links(struct srv *s, char *err, size_t errcap)
  * negotiation or a transfer): pair1 then refuses every new connection of
  * that peer ("already paired") and the link stays dead for good. Peers
  * send a heartbeat every heartbeat_ms, so a link that claims to be up but
- * carried nothing for 25 heartbeats (5 s at least) is replaced by a new
- * socket. A paused peer only costs a reconnect; peers whose traffic the
+ * carried nothing for 25 heartbeats (5 s at least) has its connections
+ * closed by id (which unregisters such a pipe too); the dialing side then
+ * redials. A paused peer only costs a reconnect; peers whose traffic the
  * fault hook drops are left alone. */
 static void
 link_watchdog(struct srv *s, uint64_t now)
 {
 	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
-	int i, rv;
+	int i;
 
 	if (quiet < 5000)
 		quiet = 5000;
@@ -339,18 +340,16 @@ link_watchdog(struct srv *s, uint64_t now)
 		    = p->last_heard > p->up_since ? p->last_heard : p->up_since;
 		if (now - last < quiet)
 			continue;
-		LK_WARN("peer %d: link up but silent for %llu ms: replacing "
-		        "it",
+		LK_WARN("peer %d: link up but silent for %llu ms: dropping "
+		        "its connection",
 		    i, (unsigned long long) (now - last));
-		proto_link_close(p->link);
-		p->link = NULL;
+		/* Not proto_link_close + reopen: nng_close can hang for
+		 * good in nng 1.5.2 (nng#1543), freezing this thread. */
+		proto_link_drop_pipes(p->link);
 		p->up_since = 0;
 		p->down_since = now;
 		p->last_relisten = now;
 		s->link_resets++;
-		if ((rv = open_link(s, i)) != 0)
-			LK_WARN("peer %d: reopen: %s (retrying)", i,
-			    proto_strerror(rv));
 	}
 }
 

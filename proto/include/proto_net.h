@@ -117,6 +117,11 @@ int proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 int proto_link_send(struct proto_link *l, nng_msg *msg);
 int proto_link_up(const struct proto_link *l);
 void proto_link_close(struct proto_link *l);
+/* Closes the link's connections but keeps its socket, listener and dialer
+ * (a dialing link redials): how a link that is up but silent is reset.
+ * Closing the socket instead risks nng 1.5.2's nng_close hang (nng#1543).
+ * Returns the number of connections closed. */
+int proto_link_drop_pipes(struct proto_link *l);
 /* Replaces the listener of a listening link (no-op for a dialing one). */
 int proto_link_relisten(struct proto_link *l);
 

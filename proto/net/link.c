@@ -150,6 +150,24 @@ proto_link_up(const struct proto_link *l)
 	return pipeset_count(&((struct proto_link *) l)->pipes) > 0;
 }
 
+int
+proto_link_drop_pipes(struct proto_link *l)
+{
+	uint32_t ids[PIPESET_MAX];
+	int i, n;
+
+	pthread_mutex_lock(&l->pipes.mu);
+	n = l->pipes.n;
+	memcpy(ids, l->pipes.ids, (size_t) n * sizeof(ids[0]));
+	pthread_mutex_unlock(&l->pipes.mu);
+	for (i = 0; i < n; i++) {
+		nng_pipe p = NNG_PIPE_INITIALIZER;
+		p.id = ids[i];
+		nng_pipe_close(p);
+	}
+	return n;
+}
+
 void
 proto_link_close(struct proto_link *l)
 {

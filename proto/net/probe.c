@@ -2,7 +2,13 @@
  * connection to each registered listener and sends a PING. Two failures in
  * a row post PROTO_EV_LISTENER_DEAD for that endpoint; the owner thread then
  * replaces the listener (proto_srv_relisten). It runs on its own thread so
- * that a stalled nng call can never freeze a daemon's owner loop. */
+ * that a stalled nng call can never freeze a daemon's owner loop.
+ *
+ * Each target keeps one req socket for the probe's whole life and makes a
+ * new dialer (so a new connection) per probe, closing only the dialer:
+ * nng_close in nng 1.5.2 can block forever once its reaper thread sticks
+ * (upstream nng#1543), and closing a socket every 2 s was the likeliest way
+ * to get there. The sockets are not closed at all (see proto_probe_free). */
 /* pthread_timedjoin_np */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -12,6 +18,7 @@
 #include <time.h>
 
 #include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
 
 #include "lk_common.h"
 #include "net_int.h"
@@ -23,6 +30,8 @@ struct probe_target {
 	int endpoint;
 	char url[256];
 	nng_tls_config *tls;
+	nng_socket sock;
+	int open;
 	int failures;
 };
 
@@ -54,26 +63,61 @@ probe_url(char *out, size_t cap, const char *url)
 }
 
 static int
+probe_open(struct probe_target *t)
+{
+	int rv;
+
+	if ((rv = nng_req0_open(&t->sock)) != 0)
+		return proto_net_err(rv);
+	nng_socket_set_size(t->sock, NNG_OPT_RECVMAXSZ, 4096);
+	nng_socket_set_ms(t->sock, NNG_OPT_SENDTIMEO, 2000);
+	nng_socket_set_ms(t->sock, NNG_OPT_RECVTIMEO, 2000);
+	nng_socket_set_ms(
+	    t->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	nng_socket_set_ms(t->sock, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(t->sock, NNG_OPT_RECONNMAXT, 250);
+	t->open = 1;
+	return 0;
+}
+
+static int
 probe_one(struct probe_target *t)
 {
 	struct proto_msg_ping ping;
 	struct proto_msg_pong pong;
 	struct proto_hdr h, rh;
 	uint8_t buf[PROTO_HDR_BYTES + 8];
-	char err[256];
-	nng_msg *reply;
+	nng_dialer d;
+	nng_msg *m = NULL, *reply = NULL;
 	size_t len;
 	int rv;
 
+	if (!t->open && (rv = probe_open(t)) != 0)
+		return rv;
 	memset(&h, 0, sizeof(h));
 	lk_random(&ping.nonce, sizeof(ping.nonce));
 	h.seq = 1;
 	if (PROTO_ENCODE(ping, buf, sizeof(buf), &len, &h, &ping) != 0)
 		return PROTO_EINVAL;
-	if ((rv = proto_call(t->url, t->tls, buf, len, 2000, 4096, &reply, err,
-	         sizeof(err)))
-	    != 0)
-		return rv;
+	if ((rv = nng_dialer_create(&d, t->sock, t->url)) != 0)
+		return proto_net_err(rv);
+	/* Non-blocking: a synchronous TLS dial can stall in nng 1.5.2; the
+	 * send's timeout bounds the wait for the connection. */
+	if ((t->tls == NULL
+	        || (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, t->tls))
+	            == 0)
+	    && (rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) == 0
+	    && (rv = nng_msg_alloc(&m, 0)) == 0
+	    && (rv = nng_msg_append(m, buf, len)) == 0
+	    && (rv = nng_sendmsg(t->sock, m, 0)) == 0) {
+		m = NULL;
+		rv = nng_recvmsg(t->sock, &reply, 0);
+	}
+	if (m != NULL)
+		nng_msg_free(m);
+	nng_dialer_close(d);
+	if (rv != 0)
+		return proto_net_err(rv);
 	rv = PROTO_DECODE(
 	    pong, &rh, &pong, nng_msg_body(reply), nng_msg_len(reply), 4096);
 	if (rv == 0 && pong.nonce != ping.nonce)
@@ -160,8 +204,6 @@ proto_probe_start(struct proto_probe *p)
 void
 proto_probe_free(struct proto_probe *p)
 {
-	int i;
-
 	if (p == NULL)
 		return;
 	atomic_store(&p->stop, 1);
@@ -176,8 +218,9 @@ proto_probe_free(struct proto_probe *p)
 			         */
 		}
 	}
-	for (i = 0; i < p->n; i++)
-		if (p->t[i].tls != NULL)
-			nng_tls_config_free(p->t[i].tls);
+	/* The targets' sockets stay open until the process exits: this
+	 * runs at shutdown, where a stuck nng_close must not hang the
+	 * daemon (nng keeps them reachable; nothing secret is in them). The
+	 * TLS configurations they use are kept with them. */
 	free(p);
 }
