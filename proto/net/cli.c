@@ -213,7 +213,8 @@ proto_cli_close(struct proto_cli *c)
 	atomic_store(&c->closing, 1);
 	for (i = 0; i < c->nslots; i++)
 		nng_aio_stop(c->slots[i].aio);
-	nng_close(c->sock);
+	if (net_close(c->sock, NET_CLOSE_MS) != 0)
+		return; /* abandoned: nng may still use the slots */
 	for (i = 0; i < c->nslots; i++)
 		nng_aio_free(c->slots[i].aio);
 	free(c->slots);

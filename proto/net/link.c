@@ -175,7 +175,8 @@ proto_link_close(struct proto_link *l)
 		return;
 	atomic_store(&l->closing, 1);
 	nng_aio_stop(l->aio);
-	nng_close(l->sock);
+	if (net_close(l->sock, NET_CLOSE_MS) != 0)
+		return; /* abandoned: nng may still call link_pipe_cb */
 	nng_aio_free(l->aio);
 	if (l->tls != NULL)
 		nng_tls_config_free(l->tls);

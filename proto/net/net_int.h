@@ -24,6 +24,13 @@ int pipeset_add(struct pipeset *ps, uint32_t id);
 int pipeset_del(struct pipeset *ps, uint32_t id);
 int pipeset_count(struct pipeset *ps);
 
+/* nng_close bounded to timeout_ms. nng 1.5.2's nng_close can block for
+ * good once its reaper thread is stuck (nng#1543); a daemon must still
+ * stop. On PROTO_ETIMEOUT the socket is abandoned to a detached thread,
+ * and the caller must not free anything nng may still call back into. */
+#define NET_CLOSE_MS 2000
+int net_close(nng_socket sock, int timeout_ms);
+
 /* Creates and starts a listener on sock (TLS when tls != NULL). */
 int net_listen(nng_socket sock, const char *url, nng_tls_config *tls,
     size_t max_msg, nng_listener *out);

@@ -167,7 +167,8 @@ proto_srv_close(struct proto_srv *s)
 	atomic_store(&s->closing, 1);
 	for (i = 0; i < s->nslots; i++)
 		nng_aio_stop(s->slots[i].aio);
-	nng_close(s->sock);
+	if (net_close(s->sock, NET_CLOSE_MS) != 0)
+		return; /* abandoned: nng may still use the slots */
 	for (i = 0; i < s->nslots; i++)
 		nng_aio_free(s->slots[i].aio);
 	if (s->tls != NULL)

@@ -1,4 +1,9 @@
-/* Error mapping, URL helpers and the blocking one-shot request. */
+/* Error mapping, URL helpers, bounded socket close and the blocking
+ * one-shot request. */
+/* pthread_timedjoin_np */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +84,52 @@ proto_url_port_add(char *out, size_t cap, const char *url, int delta)
 	return n < 0 || (size_t) n >= cap ? PROTO_EINVAL : 0;
 }
 
+/* Once one nng_close stuck, nng's reaper is stuck for the process and
+ * every later close would stick as well: they are skipped at once. */
+static atomic_int close_stuck;
+
+static void *
+close_main(void *arg)
+{
+	nng_socket *s = arg;
+
+	nng_close(*s);
+	free(s);
+	return NULL;
+}
+
+int
+net_close(nng_socket sock, int timeout_ms)
+{
+	struct timespec until;
+	nng_socket *arg;
+	pthread_t thr;
+
+	if (atomic_load(&close_stuck))
+		return PROTO_ETIMEOUT;
+	if ((arg = malloc(sizeof(*arg))) == NULL)
+		return PROTO_ETRANSPORT;
+	*arg = sock;
+	if (pthread_create(&thr, NULL, close_main, arg) != 0) {
+		free(arg);
+		nng_close(sock);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long) (timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(thr, NULL, &until) != 0) {
+		pthread_detach(thr);
+		atomic_store(&close_stuck, 1);
+		return PROTO_ETIMEOUT;
+	}
+	return 0;
+}
+
 int
 proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
     size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
@@ -134,7 +185,7 @@ proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
 		snprintf(
 		    err, errcap, "reply from %s: %s", url, nng_strerror(rv));
 out:
-	nng_close(s);
+	net_close(s, NET_CLOSE_MS);
 	return proto_net_err(rv);
 }
 
