@@ -16,6 +16,7 @@ LK_T=0
 
 lk_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 lk_fail() {
+	lk_backtraces >&2
 	printf 'FAIL: %s\n' "$*" >&2
 	for f in "$LK_DIR"/*.log; do
 		[ -f "$f" ] || continue
@@ -23,6 +24,18 @@ lk_fail() {
 		tail -n 15 "$f" >&2
 	done
 	exit 1
+}
+
+# Where every live daemon's threads are: a stuck daemon names the call it
+# is stuck in (gdb is on the CI machines; skipped when missing).
+lk_backtraces() {
+	command -v gdb >/dev/null 2>&1 || return 0
+	for p in $LK_PIDS; do
+		kill -0 "$p" 2>/dev/null || continue
+		echo "---- threads of pid $p ($(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null))"
+		timeout 20 gdb -p "$p" -batch -ex 'thread apply all bt 8' 2>/dev/null |
+			grep -E '^(Thread|#)' | head -n 60
+	done
 }
 
 lk_cleanup() {
