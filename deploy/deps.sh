@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make pkg-config clang libclang-rt-14-dev clang-format cppcheck valgrind
 libsodium-dev libsecp256k1-dev libgmp-dev libssl-dev openssl libnng-dev
 liblmdb-dev lmdb-utils check libsubunit-dev libinih-dev libjson-c-dev
-iproute2 nftables procps psmisc git ca-certificates"
+iproute2 nftables procps psmisc git ca-certificates gdb"
 
 missing=""
 for p in $PKGS; do
