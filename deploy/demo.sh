@@ -66,8 +66,32 @@ until "$BIN/lkctl" -c "$DIR/cluster.conf" health >"$DIR/health.out" 2>&1 &&
 done
 cat "$DIR/health.out"
 
+# consensus needs a leader before the first account
+k=0
+until [ "$("$BIN/lkctl" -c "$DIR/cluster.conf" health 2>/dev/null | grep -c ' serving ')" = "$N" ]; do
+	k=$((k + 1))
+	[ $k -le 150 ] || { echo "demo: no consensus leader" >&2; exit 1; }
+	sleep 0.1
+done
+
+say "4. a user: register, login, a secret, the audit trail, logout"
+export LK_PASSWORD='correct horse battery staple'
+echo "\$ lkctl register alice"
+"$BIN/lkctl" -c "$DIR/cluster.conf" register alice
+echo "\$ LK_PASSWORD=wrong lkctl login alice"
+LK_PASSWORD=wrong "$BIN/lkctl" -c "$DIR/cluster.conf" login alice 2>/dev/null || true
+echo "\$ lkctl session alice   (commands on standard input)"
+printf '%s\n' user-id storage-key 'store-secret the-launch-codes' \
+	'retrieve-secret LAST' 'audit' logout check |
+	tee "$DIR/session.in" | sed 's/^/  > /'
+"$BIN/lkctl" -c "$DIR/cluster.conf" session alice <"$DIR/session.in" 2>/dev/null |
+	tee "$DIR/session.out"
+grep -q '^ok text=the-launch-codes' "$DIR/session.out" || { echo "demo: the secret did not come back" >&2; exit 1; }
+grep -q '^error 524 ' "$DIR/session.out" || { echo "demo: an operation after logout was not refused" >&2; exit 1; }
+key=$(sed -n 's/^ok key_id=//p' "$DIR/session.out")
+
 victim=$N
-say "4. SIGKILL server $victim"
+say "5. SIGKILL server $victim"
 kill -KILL "$(cat "$DIR/ks$victim.pid")"
 sleep 0.5
 if "$BIN/lkctl" -c "$DIR/cluster.conf" health; then
@@ -76,8 +100,21 @@ else
 	echo "-> below t=$T (expected only when t = n)"
 	[ "$T" -eq "$N" ] || exit 1
 fi
+if [ "$T" -lt "$N" ]; then
+	# the others elect a leader again if the victim led
+	k=0
+	until [ "$("$BIN/lkctl" -c "$DIR/cluster.conf" health 2>/dev/null | grep -c ' serving ')" -ge "$T" ]; do
+		k=$((k + 1))
+		[ $k -le 150 ] || { echo "demo: no consensus leader after the kill" >&2; exit 1; }
+		sleep 0.1
+	done
+	echo "\$ lkctl session alice   (retrieve-secret with server $victim down)"
+	printf 'retrieve-secret %s\nlogout\n' "$key" |
+		"$BIN/lkctl" -c "$DIR/cluster.conf" session alice 2>/dev/null | tee "$DIR/session2.out"
+	grep -q '^ok text=the-launch-codes' "$DIR/session2.out" || { echo "demo: secret lost with one server down" >&2; exit 1; }
+fi
 
-say "5. stopping everything"
+say "6. stopping everything"
 cleanup
 trap - EXIT INT TERM
 left=$(pgrep -f "$DIR" || true)

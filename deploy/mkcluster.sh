@@ -3,6 +3,14 @@
 # ks<i>.conf for every key server, aggregator.conf and the client's
 # cluster.conf.
 #
+# Account keys (docs/CLUSTER.md §1): every server gets its AKE, seal and
+# storage keys (keyserver --keygen, mode 600) and the cluster-wide fake
+# seed; cluster.conf pins each server's AKE and seal public keys. (In
+# --compose mode the keys are written but not configured: the compose file
+# does not mount them yet, so accounts are off there.) The
+# client's key stretching comes from LK_KSF="OPS,MEM_KIB" (default 3,65536,
+# Argon2id 3 passes, 64 MiB; tests use 1,8192).
+#
 # Usage: mkcluster.sh OUTDIR N T [--base PORT] [--compose] [--data DIR]
 #   loopback (default): every daemon on 127.0.0.1; ports from --base
 #     aggregator  BASE          server i, aggregator-facing  BASE+i
@@ -38,6 +46,23 @@ else
 	sh "$here/certs.sh" "$out/tls" "$n" >/dev/null
 	tls="$out/tls"
 fi
+
+ks_bin=${LK_KEYSERVER:-$here/../${BUILD:-build}/bin/keyserver}
+[ -x "$ks_bin" ] || { echo "mkcluster.sh: $ks_bin missing (build first)" >&2; exit 1; }
+ksf=${LK_KSF:-3,65536}
+keys="$out/tls/keys"
+mkdir -p "$keys"
+if [ ! -f "$keys/fake_seed" ]; then
+	(umask 077 && od -An -vtx1 -N64 /dev/urandom | tr -d ' \n' >"$keys/fake_seed" && echo >>"$keys/fake_seed")
+fi
+i=1
+while [ "$i" -le "$n" ]; do
+	mkdir -p "$keys/ks$i"
+	[ -f "$keys/ks$i/ake.key" ] || "$ks_bin" --keygen "$keys/ks$i" >"$keys/ks$i/public" ||
+		{ echo "mkcluster.sh: keygen for ks$i failed" >&2; exit 1; }
+	[ "$mode" = compose ] && chmod 644 "$keys/ks$i"/*.key "$keys/fake_seed"
+	i=$((i + 1))
+done
 
 host() { if [ "$mode" = compose ]; then echo "ks$1"; else echo 127.0.0.1; fi; }
 aggport() { if [ "$mode" = compose ]; then echo 7100; else echo $((base + $1)); fi; }
@@ -78,6 +103,16 @@ while [ "$i" -le "$n" ]; do
 		echo
 		echo "[aggregator]"
 		echo "cert = $tls/agg-client.crt"
+		# The compose file mounts each secret by name and does not
+		# mount the account keys yet: accounts stay off there.
+		if [ "$mode" != compose ]; then
+			echo
+			echo "[keys]"
+			echo "ake = $tls/keys/ks$i/ake.key"
+			echo "seal = $tls/keys/ks$i/seal.key"
+			echo "storage = $tls/keys/ks$i/storage.key"
+			echo "fake_seed = $tls/keys/fake_seed"
+		fi
 		j=1
 		while [ "$j" -le "$n" ]; do
 			if [ "$j" -ne "$i" ]; then
@@ -133,5 +168,14 @@ if [ "$mode" = compose ]; then agg_listen="tls+tcp://0.0.0.0:7000"; else agg_lis
 	echo "ca = $out/tls/ca.crt"
 	echo "server_name = aggregator"
 	echo "timeout_ms = 5000"
+	echo "ksf_ops = ${ksf%,*}"
+	echo "ksf_mem_kib = ${ksf#*,}"
+	i=1
+	while [ "$i" -le "$n" ]; do
+		echo
+		echo "[server.$i]"
+		sed -n 's/^\(ake_pk\|seal_pk\) = /\1 = /p' "$keys/ks$i/public"
+		i=$((i + 1))
+	done
 } >"$out/cluster.conf"
 echo "mkcluster.sh: n=$n t=$t ($mode) in $out"

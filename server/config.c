@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto_ops.h"
 #include "srv.h"
 
 struct load {
@@ -156,6 +157,39 @@ on_kv(void *user, const char *section, const char *key, const char *v,
 			return set_path(c->listen_admin,
 			    sizeof(c->listen_admin), section, key, v, err,
 			    errcap);
+	} else if (strcmp(section, "keys") == 0) {
+		struct srv_acct_cfg *a = &c->acct;
+		if (strcmp(key, "ake") == 0)
+			return set_path(a->ake_key, sizeof(a->ake_key), section,
+			    key, v, err, errcap);
+		if (strcmp(key, "seal") == 0)
+			return set_path(a->seal_key, sizeof(a->seal_key),
+			    section, key, v, err, errcap);
+		if (strcmp(key, "storage") == 0)
+			return set_path(a->storage_key, sizeof(a->storage_key),
+			    section, key, v, err, errcap);
+		if (strcmp(key, "fake_seed") == 0)
+			return set_path(a->fake_seed, sizeof(a->fake_seed),
+			    section, key, v, err, errcap);
+	} else if (strcmp(section, "accounts") == 0) {
+		struct srv_acct_cfg *a = &c->acct;
+		uint32_t *dst = strcmp(key, "session_idle_ms") == 0
+		    ? &a->session_idle_ms
+		    : strcmp(key, "session_lifetime_ms") == 0
+		    ? &a->session_lifetime_ms
+		    : strcmp(key, "blob_max") == 0     ? &a->blob_max
+		    : strcmp(key, "max_sessions") == 0 ? &a->max_sessions
+		                                       : NULL;
+		if (dst != NULL) {
+			if (lk_parse_u32(v, 1, UINT32_MAX, dst) == 0
+			    && (dst != &a->blob_max
+			        || *dst <= PROTO_MAX_OP_DATA)
+			    && (dst != &a->max_sessions || *dst <= 1u << 20))
+				return 0;
+			snprintf(
+			    err, errcap, "[accounts] %s: '%s' invalid", key, v);
+			return LK_ECONFIG;
+		}
 	} else if (strcmp(section, "consensus") == 0) {
 		return on_cons_kv(&c->cons, key, v, err, errcap);
 	} else if (strcmp(section, "aggregator") == 0) {
@@ -376,6 +410,10 @@ srv_config_load(
 	c->cons.local_cap = 0;
 	c->cons.checkpoint_every = 10000;
 	c->cons.max_pending = 4096;
+	c->acct.session_idle_ms = 15 * 60 * 1000;
+	c->acct.session_lifetime_ms = 12 * 3600 * 1000;
+	c->acct.blob_max = 16384;
+	c->acct.max_sessions = 4096;
 	l.cfg = c;
 	if (lk_config_load(path, on_kv, &l, err, errcap) != 0)
 		return SRV_ECONFIG;

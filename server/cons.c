@@ -515,7 +515,7 @@ srv_cons_flush(struct srv *s)
 {
 	struct srv_cons *c = s->cons;
 	struct cons_event ev;
-	int rc;
+	int rc, acct_aux = 0;
 
 	if (c == NULL)
 		return;
@@ -526,6 +526,10 @@ srv_cons_flush(struct srv *s)
 	 * (or a later one) committed. */
 	if (srv_backstop_write(s))
 		c->batch_open = 1;
+	if (srv_acct_write_aux(s)) {
+		c->batch_open = 1;
+		acct_aux = 1;
+	}
 	while (c->unsynced) {
 		c->unsynced = 0;
 		c->batch_open = 0;
@@ -541,6 +545,15 @@ srv_cons_flush(struct srv *s)
 		/* A step may queue proposals (none today) or write again. */
 		if (c->q_n > 0)
 			propose_queued(s);
+	}
+	/* The record-write counter must be durable before a client learns
+	 * of the write (rollback detection counts on it): commit a batch
+	 * that holds only auxiliary records now. */
+	if (acct_aux && c->batch_open && !c->unsynced) {
+		if ((rc = cons_store_sync(c->store)) != 0)
+			srv_fatal(
+			    "consensus store sync: %s", cons_strerror(rc));
+		c->batch_open = 0;
 	}
 	/* What the last steps released (acknowledgements, answers to
 	 * votes) and everything else of the turn. */
@@ -772,6 +785,8 @@ srv_cons_close(struct srv *s)
 	 * reservations across a clean stop. */
 	if (srv_backstop_write(s))
 		c->batch_open = 1;
+	if (srv_acct_write_aux(s))
+		c->batch_open = 1;
 	if (c->store != NULL && (c->unsynced || c->batch_open))
 		cons_store_sync(c->store);
 	srv_backstop_close(s);
@@ -783,4 +798,52 @@ srv_cons_close(struct srv *s)
 		free(c->out[k].b);
 	free(c);
 	s->cons = NULL;
+}
+
+int
+srv_cons_record(const struct srv *s, const uint8_t id[CONS_ID_BYTES],
+    uint64_t *version, uint8_t hash[CONS_ID_BYTES], int *deleted)
+{
+	return cons_sm_record(s->cons->sm, version, hash, deleted, id);
+}
+
+int
+srv_cons_aux_put(struct srv *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	return cons_store_aux_put(s->cons->store, key, klen, val, vlen);
+}
+
+struct aux_get {
+	const uint8_t *key;
+	size_t klen, cap, vlen;
+	uint8_t *val;
+	int found;
+};
+
+static int
+aux_get_one(
+    void *ctx, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+	struct aux_get *g = ctx;
+
+	if (klen != g->klen || memcmp(key, g->key, klen) != 0 || vlen > g->cap)
+		return 0;
+	memcpy(g->val, val, vlen);
+	g->vlen = vlen;
+	g->found = 1;
+	return 0;
+}
+
+int
+srv_cons_aux_get(struct srv *s, const uint8_t *key, size_t klen, uint8_t *val,
+    size_t cap, size_t *vlen)
+{
+	struct aux_get g = { key, klen, cap, 0, val, 0 };
+	int rv = cons_store_aux_each(s->cons->store, aux_get_one, &g);
+
+	*vlen = g.vlen;
+	if (rv != 0)
+		return rv;
+	return g.found ? 0 : LK_ENOTFOUND;
 }

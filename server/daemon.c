@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "proto_ops.h"
 #include "srv.h"
 
 uint64_t
@@ -30,6 +31,10 @@ static const struct {
 	{ PROTO_T_CONS_ADMIN_REQ, 1, srv_handle_cons_admin },
 	{ PROTO_T_CONS_STATUS_REQ, 1, srv_handle_cons_status },
 	{ PROTO_T_CONS_FAULT_REQ, 1, srv_handle_cons_fault },
+	{ PROTO_T_REG_PREPARE, 0, srv_handle_reg_prepare },
+	{ PROTO_T_REG_COMMIT, 0, srv_handle_reg_commit },
+	{ PROTO_T_LOGIN1, 0, srv_handle_login1 },
+	{ PROTO_T_LOGIN3, 0, srv_handle_login3 },
 };
 
 static struct proto_srv *
@@ -76,6 +81,15 @@ on_request(struct srv *s, const struct proto_ev *ev)
 	}
 	if (rq.h.flags & PROTO_F_RESPONSE) {
 		srv_reply(s, &rq, NULL, PROTO_EFLAGS);
+		return;
+	}
+	if ((rq.h.flags & PROTO_F_SEALED) && ev->endpoint == SRV_EP_AGG) {
+		/* a session operation: the channel opens the whole frame */
+		rv = srv_handle_sealed(s, &rq, nng_msg_body(ev->msg),
+		    nng_msg_len(ev->msg), &reply);
+		if (rv == SRV_DEFERRED)
+			return;
+		srv_reply(s, &rq, rv == 0 ? reply : NULL, rv);
 		return;
 	}
 	for (i = 0; i < LK_ARRAY_LEN(dispatch); i++)
@@ -125,6 +139,12 @@ on_peer_msg(struct srv *s, int peer, nng_msg *msg)
 		srv_cons_on_peer(s, peer, body, h.len);
 		return;
 	}
+	if (rv == 0
+	    && (h.type == PROTO_T_PEER_FETCH || h.type == PROTO_T_PEER_ITEM)) {
+		p->last_heard = srv_now_ms();
+		srv_acct_on_peer(s, peer, &h, body);
+		return;
+	}
 	if (rv == 0)
 		rv = PROTO_DECODE(peer_heartbeat, &h, &hb, nng_msg_body(msg),
 		    nng_msg_len(msg), PROTO_MAX_BODY);
@@ -158,6 +178,7 @@ srv_step(struct srv *s, int timeout_ms)
 		while (++n < 1024 && proto_evq_wait(s->q, 0, &ev));
 	}
 	srv_cons_poll(s, srv_now_ms());
+	srv_acct_poll(s, srv_now_ms());
 	srv_cons_flush(s);
 }
 
@@ -362,8 +383,10 @@ srv_open(struct srv *s, char *err, size_t errcap)
 	lk_random(s->boot_id, sizeof(s->boot_id));
 	s->start_ms = srv_now_ms();
 	if ((rv = srv_store_open(&s->store, &s->cfg, err, errcap)) != 0
+	    || (rv = srv_acct_open(s, err, errcap)) != 0
 	    || (rv = srv_cons_open(s, err, errcap)) != 0)
 		return rv;
+	srv_acct_check_rollback(s);
 	if ((rv = proto_evq_new(&s->q)) != 0) {
 		snprintf(err, errcap, "event queue: %s", proto_strerror(rv));
 		return rv;
@@ -445,5 +468,6 @@ srv_close(struct srv *s)
 		proto_evq_free(s->q);
 		s->q = NULL;
 	}
+	srv_acct_close(s);
 	srv_store_close(&s->store);
 }

@@ -46,6 +46,8 @@ srv_handle_health(struct srv *s, const struct srv_req *rq, const uint8_t *body,
 		r.db_last_txn = st.last_txn;
 	}
 	srv_cons_health(s, &r.role, &r.term, &r.commit, &r.status);
+	if (s->stale)
+		r.status |= PROTO_HS_STALE;
 	rh.flags = PROTO_F_RESPONSE;
 	rh.sender = s->cfg.id;
 	return proto_net_frame(reply, &rh, &proto_schema_health_resp, &r);

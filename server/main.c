@@ -7,6 +7,8 @@
 
 #include "srv.h"
 
+int srv_keygen(const char *dir);
+
 static volatile sig_atomic_t stop_flag, stats_flag;
 
 static void
@@ -35,6 +37,9 @@ usage(FILE *f)
 	    "      --check-config    validate the configuration and exit\n"
 	    "      --probe URL       ask the server at URL (its ipc:// admin\n"
 	    "                        socket) for HEALTH; exit 0 if it answers\n"
+	    "      --keygen DIR      write ake.key, seal.key and storage.key\n"
+	    "                        (mode 600) into DIR; print the public\n"
+	    "                        keys\n"
 	    "  -h, --help            this text\n");
 }
 
@@ -88,12 +93,13 @@ main(int argc, char **argv)
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "probe", required_argument, NULL, 'P' },
+		{ "keygen", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct srv s;
 	const char *config = NULL, *id = NULL, *dir = NULL, *lvl = NULL,
-	           *probe = NULL;
+	           *probe = NULL, *keygen = NULL;
 	char err[PATH_MAX + 512], name[16];
 	int c, check_only = 0;
 	uint32_t x;
@@ -120,6 +126,9 @@ main(int argc, char **argv)
 		case 'P':
 			probe = optarg;
 			break;
+		case 'K':
+			keygen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -134,6 +143,8 @@ main(int argc, char **argv)
 	}
 	if (probe != NULL && optind == argc)
 		return srv_probe(probe);
+	if (keygen != NULL && optind == argc)
+		return srv_keygen(keygen);
 	if (config == NULL || optind != argc) {
 		usage(stderr);
 		return 2;
@@ -209,6 +220,7 @@ main(int argc, char **argv)
 			stats_flag = 0;
 			LK_INFO("transport statistics (SIGUSR1):");
 			proto_net_dump_stats();
+			srv_acct_dump_stats(&s);
 		}
 	}
 	LK_INFO("shutting down");

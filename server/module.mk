@@ -1,2 +1,2 @@
 SERVER_SRCS := $(wildcard server/*.c)
-$(eval $(call lk_prog,keyserver,$(SERVER_SRCS),protonet cons proto lkcommon))
+$(eval $(call lk_prog,keyserver,$(SERVER_SRCS),protonet cons tpake proto lkcommon))

@@ -22,7 +22,20 @@ enum srv_err {
 	                       (an ATTEMPT must be treated as counted) */
 	SRV_EBACKSTOP = 505, /* this server's local attempt cap is reached */
 	SRV_EADMIN = 506, /* allowed only on the local admin socket */
-	SRV_EBUSY = 507 /* too many commands waiting */
+	SRV_EBUSY = 507, /* too many commands waiting */
+	/* accounts, sessions and operations (docs/CLUSTER.md); 520 is
+	 * SRV_ESTALE (record.h) */
+	SRV_EEXISTS = 521, /* the account or key already exists */
+	SRV_ELOCKED = 522, /* too many attempts: locked (also for unknown
+	                      users) */
+	SRV_EAUTH = 523, /* login failed (bad KE3, or no such attempt) */
+	SRV_ESESSION = 524, /* no such session, logged out or expired */
+	SRV_ENOKEY = 525, /* no such key in this account (another user's
+	                     key id and a fake key id alike) */
+	SRV_ETOOBIG = 526, /* a blob over the size limit */
+	SRV_ENOACCT = 527, /* accounts are not configured ([keys]) */
+	SRV_EUPLOAD = 528 /* a registration upload that does not open or
+	                     verify */
 };
 const char *srv_strerror(int code);
 
@@ -47,8 +60,20 @@ struct srv_cons_cfg {
 	uint32_t max_pending; /* commands waiting for their commit */
 };
 
+/* [keys] and [accounts]: the account service (docs/CLUSTER.md). */
+struct srv_acct_cfg {
+	char ake_key[PATH_MAX]; /* hex sk (32 bytes) of the AKE key */
+	char seal_key[PATH_MAX]; /* hex X25519 sk */
+	char storage_key[PATH_MAX]; /* hex 32 bytes */
+	char fake_seed[PATH_MAX]; /* hex 64 bytes, the same on every server */
+	uint32_t session_idle_ms, session_lifetime_ms;
+	uint32_t blob_max; /* bytes */
+	uint32_t max_sessions;
+};
+
 struct srv_config {
 	uint16_t id, n, t;
+	struct srv_acct_cfg acct;
 	char data_dir[PATH_MAX];
 	enum lk_log_level log_level;
 	uint32_t db_map_mb;
@@ -115,6 +140,17 @@ typedef void (*srv_cons_cb)(struct srv *s, void *ctx, int err,
  *   SRV_EBUSY, CONS_ECMD (invalid command). */
 int srv_cons_submit(struct srv *s, const struct cons_cmd *cmd,
     uint32_t timeout_ms, srv_cons_cb cb, void *ctx);
+
+/* Auxiliary records of the consensus store (durable with its next
+ * sync): put, and get by key (0, LK_ENOTFOUND). */
+int srv_cons_aux_put(struct srv *s, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen);
+int srv_cons_aux_get(struct srv *s, const uint8_t *key, size_t klen,
+    uint8_t *val, size_t cap, size_t *vlen);
+
+/* The applied state of record id (cons_sm_record). */
+int srv_cons_record(const struct srv *s, const uint8_t id[CONS_ID_BYTES],
+    uint64_t *version, uint8_t hash[CONS_ID_BYTES], int *deleted);
 
 /* Read through the log: READ_USER(user) committed after every earlier
  * command, so the count reflects all of them. Same contract as submit. */
@@ -206,6 +242,8 @@ struct srv {
 	struct srv_cons *cons;
 	struct srv_backstop *backstop;
 	uint32_t drop_in, drop_out; /* fault hook masks, bit i = server i */
+	struct srv_acct *acct; /* NULL when [keys] is not configured */
+	int stale; /* a stored record disagreed with consensus (HEALTH) */
 };
 
 /* Logs and exits at once: storage failures are fail-stop. */
@@ -239,6 +277,34 @@ int srv_handle_cons_status(struct srv *s, const struct srv_req *rq,
     const uint8_t *body, nng_msg **reply);
 int srv_handle_cons_fault(struct srv *s, const struct srv_req *rq,
     const uint8_t *body, nng_msg **reply);
+/* ---- accounts, login, sessions, operations (acct.c) ---- */
+int srv_acct_open(struct srv *s, char *err, size_t errcap);
+void srv_acct_close(struct srv *s);
+/* Timers: expired sessions and login states. */
+void srv_acct_poll(struct srv *s, uint64_t now);
+/* Logs the login path's consensus time (SIGUSR1). */
+void srv_acct_dump_stats(struct srv *s);
+/* After consensus opened: a data.mdb with fewer record writes than this
+ * server made (counted in the consensus store) was rolled back. */
+void srv_acct_check_rollback(struct srv *s);
+/* Writes the record-write counter into the consensus store's batch.
+ * Returns 1 when something was written. */
+int srv_acct_write_aux(struct srv *s);
+/* A mailbox message from peer (PEER_FETCH / PEER_ITEM). */
+void srv_acct_on_peer(
+    struct srv *s, int peer, const struct proto_hdr *h, const uint8_t *body);
+int srv_handle_reg_prepare(struct srv *s, const struct srv_req *rq,
+    const uint8_t *body, nng_msg **reply);
+int srv_handle_reg_commit(struct srv *s, const struct srv_req *rq,
+    const uint8_t *body, nng_msg **reply);
+int srv_handle_login1(struct srv *s, const struct srv_req *rq,
+    const uint8_t *body, nng_msg **reply);
+int srv_handle_login3(struct srv *s, const struct srv_req *rq,
+    const uint8_t *body, nng_msg **reply);
+/* A sealed frame (a session operation): the whole frame. */
+int srv_handle_sealed(struct srv *s, const struct srv_req *rq,
+    const uint8_t *frame, size_t len, nng_msg **reply);
+
 /* Answers a deferred request: msg (ownership passes) or, when msg is NULL,
  * an ERROR with code. */
 void srv_reply(struct srv *s, const struct srv_req *rq, nng_msg *msg, int code);

@@ -13,6 +13,21 @@ lkc_id_parse(uint8_t out[32], const char *text)
 	size_t n = strlen(text);
 
 	memset(out, 0, 32);
+	if (strncmp(text, "user:", 5) == 0) {
+		/* an account name: the id consensus counts it under */
+		uint8_t d[64];
+		crypto_hash_sha512_state st;
+		if (n - 5 < 1 || n - 5 > PROTO_MAX_USER)
+			return LKC_ECONFIG;
+		crypto_hash_sha512_init(&st);
+		crypto_hash_sha512_update(
+		    &st, (const uint8_t *) "lk user v1", 11);
+		crypto_hash_sha512_update(
+		    &st, (const uint8_t *) text + 5, n - 5);
+		crypto_hash_sha512_final(&st, d);
+		memcpy(out, d, 32);
+		return 0;
+	}
 	if (strncmp(text, "hex:", 4) == 0)
 		return lk_hex_decode_exact(out, 32, text + 4) == 0
 		    ? 0

@@ -4,15 +4,10 @@
 #include <string.h>
 
 #include "lk_common.h"
+#include "lk_enc.h"
 #include "lkc.h"
+#include "lkc_int.h"
 #include "proto_net.h"
-
-struct lkc {
-	struct lkc_cluster c;
-	nng_tls_config *tls;
-	uint64_t seq;
-	uint8_t sid[PROTO_SID_BYTES];
-};
 
 const char *
 lkc_strerror(int code)
@@ -24,6 +19,34 @@ lkc_strerror(int code)
 		return "malformed reply";
 	case LKC_EQUORUM:
 		return "fewer than t servers available";
+	case LKC_EAUTH:
+		return "wrong password or unknown user";
+	case LKC_EPIN:
+		return "the cluster file pins no keys for a server";
+	case LKC_ECORRUPT:
+		return "data from the servers did not verify";
+	case 402:
+		return "no consensus leader";
+	case 403:
+		return "recovering (not serving yet)";
+	case 504:
+		return "outcome unknown (no commit in time)";
+	case 505:
+		return "the server's local attempt cap is reached";
+	case 520:
+		return "stale storage on the server";
+	case 521:
+		return "already exists";
+	case 522:
+		return "locked: too many attempts";
+	case 523:
+		return "login failed";
+	case 524:
+		return "no session (logged out or expired)";
+	case 525:
+		return "no such key";
+	case 526:
+		return "too big";
 	}
 	if (code >= 100 && code < 200)
 		return proto_strerror(code);
@@ -37,6 +60,28 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 	struct lkc_cluster *c = user;
 	uint32_t x;
 
+	if (strncmp(sec, "server.", 7) == 0) {
+		if (lk_parse_u32(sec + 7, 1, PROTO_MAX_NODES, &x) != 0) {
+			snprintf(err, errcap, "[%s]: id not in 1..%d", sec,
+			    PROTO_MAX_NODES);
+			return LK_ECONFIG;
+		}
+		if (strcmp(key, "ake_pk") == 0
+		    && lk_hex_decode_exact(c->ake_pk[x], 32, v) == 0) {
+			c->have_pk[x] |= 1;
+			return 0;
+		}
+		if (strcmp(key, "seal_pk") == 0
+		    && lk_hex_decode_exact(c->seal_pk[x], 32, v) == 0) {
+			c->have_pk[x] |= 2;
+			return 0;
+		}
+		snprintf(err, errcap,
+		    "[%s] %s: unknown setting or not 64 hex "
+		    "digits",
+		    sec, key);
+		return LK_ECONFIG;
+	}
 	if (strcmp(sec, "cluster") != 0) {
 		snprintf(err, errcap, "[%s]: unknown section", sec);
 		return LK_ECONFIG;
@@ -49,6 +94,16 @@ on_kv(void *user, const char *sec, const char *key, const char *v, char *err,
 		}
 		*(key[0] == 'n' ? &c->n : &c->t) = (uint16_t) x;
 		return 0;
+	}
+	if (strcmp(key, "ksf_ops") == 0 || strcmp(key, "ksf_mem_kib") == 0) {
+		int ops = key[4] == 'o';
+		if (lk_parse_u32(v, ops ? 1 : 8, ops ? 100 : 4u << 20, &x)
+		    == 0) {
+			*(ops ? &c->ksf_ops : &c->ksf_mem_kib) = x;
+			return 0;
+		}
+		snprintf(err, errcap, "[cluster] %s: '%s' invalid", key, v);
+		return LK_ECONFIG;
 	}
 	if (strcmp(key, "timeout_ms") == 0) {
 		if (lk_parse_u32(v, 10, 600000, &c->timeout_ms) == 0)
@@ -76,6 +131,8 @@ lkc_cluster_load(
 
 	memset(c, 0, sizeof(*c));
 	c->timeout_ms = 5000;
+	c->ksf_ops = 3;
+	c->ksf_mem_kib = 64 * 1024;
 	lk_strlcpy(c->server_name, sizeof(c->server_name), "aggregator");
 	if (lk_config_load(path, on_kv, c, err, errcap) != 0)
 		return LKC_ECONFIG;
@@ -137,8 +194,8 @@ lkc_close(struct lkc *k)
 /* One request/reply with the aggregator. On success *reply holds the
  * reply frame, already checked to be a response of the wanted type (an
  * ERROR reply is turned into its code). */
-static int
-call(struct lkc *k, const struct proto_schema *s, const void *msg,
+int
+lkc_call(struct lkc *k, const struct proto_schema *s, const void *msg,
     uint16_t want, nng_msg **reply, struct proto_hdr *rh, const uint8_t **body,
     char *err, size_t errcap)
 {
@@ -202,7 +259,7 @@ lkc_health(struct lkc *k, struct proto_msg_cluster_health_resp *out, char *err,
 	memset(out, 0, sizeof(*out));
 	req.deadline_ms = k->c.timeout_ms > 2000 ? k->c.timeout_ms - 1000
 	                                         : k->c.timeout_ms / 2;
-	if ((rv = call(k, &proto_schema_cluster_health_req, &req,
+	if ((rv = lkc_call(k, &proto_schema_cluster_health_req, &req,
 	         PROTO_T_CLUSTER_HEALTH_RESP, &reply, &rh, &body, err, errcap))
 	    != 0)
 		return rv;

@@ -8,6 +8,10 @@
 #include "lk_common.h"
 #include "lkc.h"
 
+int lkctl_register(struct lkc *k, int argc, char **argv);
+int lkctl_login(struct lkc *k, int argc, char **argv);
+int lkctl_session(struct lkc *k, int argc, char **argv);
+
 static const char *const roles[] = { "-", "follower", "candidate", "leader" };
 
 static void
@@ -18,6 +22,24 @@ usage(FILE *f)
 	    "       lkctl admin [-s SOCKET] [-t MS] ADMIN-COMMAND\n"
 	    "commands:\n"
 	    "  health    table of servers; exit 1 if fewer than t answer\n"
+	    "  register USER   create an account (password: $LK_PASSWORD or\n"
+	    "                  the first line of standard input)\n"
+	    "  login USER      log in, print the user id, log out\n"
+	    "  session USER    log in ($LK_PASSWORD), then one command per\n"
+	    "                  line of standard input, one result line each\n"
+	    "                  (ok ... | error CODE text):\n"
+	    "      user-id | check | logout | servers | storage-key\n"
+	    "      store-secret TEXT | generate-secret BYTES\n"
+	    "      retrieve-secret ID | export-secret ID | delete ID\n"
+	    "      store-blob TEXT | store-blob-size BYTES | retrieve-blob ID\n"
+	    "      audit [system|key] [key=ID] [after=MS] [before=MS]\n"
+	    "            [request=HEX32]\n"
+	    "      login (a new session) | sleep MS | echo TEXT\n"
+	    "      answered (servers that answered the last command)\n"
+	    "      password-change NEW (the new password as an argument:\n"
+	    "      tests and demos only)\n"
+	    "      test-replay | test-reorder | test-cross (channel checks)\n"
+	    "    ID: 64 hex digits, or LAST (the last key id returned)\n"
 	    "  admin     one server, through its local admin socket (below)\n"
 	    "options:\n"
 	    "  -c, --cluster FILE   cluster file (default $LK_CLUSTER or "
@@ -246,6 +268,8 @@ fmt_age(char *out, size_t cap, uint64_t ms)
 static const char *
 cons_state(uint32_t st)
 {
+	if (st & PROTO_HS_STALE)
+		return "STALE";
 	if (st & PROTO_HS_RECOVERING)
 		return "recovering";
 	if (st & PROTO_HS_CATCHING_UP)
@@ -352,12 +376,28 @@ main(int argc, char **argv)
 		fprintf(stderr, "lkctl: --timeout: '%s' invalid\n", timeout);
 		return 2;
 	}
+	if (getenv("LK_LOGIN_ONLY") != NULL) {
+		/* tests: LOGIN1 to these servers only, e.g. "1,3" */
+		char buf[128], *tok, *save = NULL;
+		uint32_t id;
+		lk_strlcpy(buf, sizeof(buf), getenv("LK_LOGIN_ONLY"));
+		for (tok = strtok_r(buf, ",", &save); tok != NULL;
+		     tok = strtok_r(NULL, ",", &save))
+			if (lk_parse_u32(tok, 1, PROTO_MAX_NODES, &id) == 0)
+				c.login_only |= 1u << id;
+	}
 	if ((rv = lkc_open(&k, &c, err, sizeof(err))) != 0) {
 		fprintf(stderr, "lkctl: %s\n", err);
 		return 2;
 	}
 	if (strcmp(argv[optind], "health") == 0)
 		rv = cmd_health(k, &c);
+	else if (strcmp(argv[optind], "register") == 0)
+		rv = lkctl_register(k, argc - optind - 1, argv + optind + 1);
+	else if (strcmp(argv[optind], "login") == 0)
+		rv = lkctl_login(k, argc - optind - 1, argv + optind + 1);
+	else if (strcmp(argv[optind], "session") == 0)
+		rv = lkctl_session(k, argc - optind - 1, argv + optind + 1);
 	else {
 		fprintf(stderr, "lkctl: unknown command '%s'\n", argv[optind]);
 		usage(stderr);

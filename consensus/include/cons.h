@@ -350,6 +350,13 @@ uint64_t cons_sm_applied(const struct cons_sm *sm);
 int cons_sm_user(const struct cons_sm *sm, uint32_t *count, int *locked,
     const uint8_t user[CONS_ID_BYTES]);
 
+/* Read-only view of one record as applied so far: version, hash and
+ * whether it is tombstoned. A server reads it right after one of its own
+ * commands applied (so it reflects every command committed before that
+ * one). Returns 0 or CONS_R_NOTFOUND (outputs zeroed). */
+int cons_sm_record(const struct cons_sm *sm, uint64_t *version,
+    uint8_t hash[CONS_ID_BYTES], int *deleted, const uint8_t id[CONS_ID_BYTES]);
+
 /* Canonical snapshot (sorted, so equal states give equal bytes). With
  * out == NULL only *outlen is set. Returns 0, PROTO_ESPACE, CONS_ENOMEM. */
 int cons_sm_snapshot(

@@ -573,6 +573,21 @@ cons_sm_user(const struct cons_sm *sm, uint32_t *count, int *locked,
 	return u ? 0 : CONS_R_NOTFOUND;
 }
 
+int
+cons_sm_record(const struct cons_sm *sm, uint64_t *version,
+    uint8_t hash[CONS_ID_BYTES], int *deleted, const uint8_t id[CONS_ID_BYTES])
+{
+	const struct record *rec = tab_get(&sm->records, id);
+
+	*version = rec ? rec->version : 0;
+	*deleted = rec ? rec->deleted : 0;
+	if (rec != NULL)
+		memcpy(hash, rec->hash, CONS_ID_BYTES);
+	else
+		memset(hash, 0, CONS_ID_BYTES);
+	return rec ? 0 : CONS_R_NOTFOUND;
+}
+
 /* ------------------------------------------------------------------ */
 /* snapshots */
 

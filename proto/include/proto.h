@@ -106,7 +106,9 @@ enum proto_health_status {
 	PROTO_HS_SERVING = 0x01, /* answers consensus commands */
 	PROTO_HS_RECOVERING = 0x02, /* restarted: waits for every peer */
 	PROTO_HS_CATCHING_UP = 0x04, /* log behind the recovery floor */
-	PROTO_HS_FAULT = 0x08 /* a test fault hook drops peer traffic */
+	PROTO_HS_FAULT = 0x08, /* a test fault hook drops peer traffic */
+	PROTO_HS_STALE = 0x10 /* a stored record is older than committed
+	                         (rolled-back or damaged LMDB): refused */
 };
 
 #define PROTO_MSG_peer_state(F, M)        \

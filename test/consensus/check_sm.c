@@ -127,12 +127,34 @@ START_TEST(records_epochs)
 	r = run(2, 5, CONS_CMD_READ_RECORD, 0, 5, 0);
 	ck_assert_uint_eq(r.value, 7);
 	ck_assert_uint_eq(r.hash[0], 7);
+	{
+		/* the read-only view agrees with the log */
+		uint8_t id[CONS_ID_BYTES] = { 5 }, h[CONS_ID_BYTES];
+		uint64_t v;
+		int del;
+		ck_assert_int_eq(cons_sm_record(sm, &v, h, &del, id), 0);
+		ck_assert_uint_eq(v, 7);
+		ck_assert_uint_eq(h[0], 7);
+		ck_assert_int_eq(del, 0);
+		id[0] = 6;
+		ck_assert_int_eq(
+		    cons_sm_record(sm, &v, h, &del, id), CONS_R_NOTFOUND);
+		ck_assert_uint_eq(v, 0);
+	}
 	r = run(2, 6, CONS_CMD_DELETE_RECORD, 0, 5, 8);
 	ck_assert_uint_eq(r.status, CONS_R_OK);
 	r = run(2, 7, CONS_CMD_SET_RECORD, 0, 5, 9); /* tombstone stays */
 	ck_assert_uint_eq(r.status, CONS_R_DELETED);
 	r = run(2, 8, CONS_CMD_READ_RECORD, 0, 5, 0);
 	ck_assert_uint_eq(r.status, CONS_R_DELETED);
+	{
+		uint8_t id[CONS_ID_BYTES] = { 5 }, h[CONS_ID_BYTES];
+		uint64_t v;
+		int del;
+		ck_assert_int_eq(cons_sm_record(sm, &v, h, &del, id), 0);
+		ck_assert_int_eq(del, 1);
+		ck_assert_uint_eq(v, 8);
+	}
 	r = run(2, 9, CONS_CMD_READ_RECORD, 0, 6, 0);
 	ck_assert_uint_eq(r.status, CONS_R_NOTFOUND);
 	r = run(2, 10, CONS_CMD_SET_EPOCH, 0, 1, 2);

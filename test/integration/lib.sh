@@ -118,3 +118,26 @@ lk_wait_health() {
 
 lk_server_port() { echo $((LK_BASE + $1)); }
 lk_peer_port() { echo $((LK_BASE + 100 + 20 * $1 + $2)); } # listener of J for I<J
+
+# lk_wait_serving SECS [IDS...]: until every listed server (default all)
+# serves consensus commands (a leader is elected and they follow it).
+lk_adm() {
+	i=$1
+	shift
+	"$BIN/lkctl" admin -s "ipc://$LK_DIR/data/ks$i/admin.sock" "$@"
+}
+lk_wait_serving() {
+	secs=$1
+	shift
+	ids=${*:-$(seq 1 "$LK_N")}
+	end=$(($(date +%s) + secs))
+	while [ "$(date +%s)" -le "$end" ]; do
+		ok=1
+		for i in $ids; do
+			lk_adm "$i" status 2>/dev/null | grep -q "serving=1 " || ok=0
+		done
+		[ "$ok" = 1 ] && return 0
+		sleep 0.2
+	done
+	lk_fail "servers [$ids] not serving within ${secs}s"
+}
