@@ -128,6 +128,7 @@ on_peer_msg(struct srv *s, int peer, nng_msg *msg)
 	/* The fault hook: as if the message never arrived. */
 	if (srv_fault_drop_in(s, peer))
 		return;
+	p->last_rx = srv_now_ms();
 	rv = proto_frame_parse(
 	    &h, &body, nng_msg_body(msg), nng_msg_len(msg), PROTO_MAX_BODY);
 	/* The link is pinned to the peer's certificate, so the sender field
@@ -328,15 +329,18 @@ open_links(struct srv *s, char *err, size_t errcap)
  * negotiation or a transfer): pair1 then refuses every new connection of
  * that peer ("already paired") and the link stays dead for good. Peers
  * send a heartbeat every heartbeat_ms, so a link that claims to be up but
- * carried nothing for 25 heartbeats (5 s at least) has its connections
- * closed by id (which unregisters such a pipe too); the dialing side then
- * redials. A paused peer only costs a reconnect; peers whose traffic the
- * fault hook drops are left alone. */
+ * received nothing at all (not even a malformed frame) for 25 heartbeats
+ * (5 s at least) has its connections closed by id; the dialing side then
+ * redials. If the link is not back 10 s later, the pipe would not go: the
+ * whole socket is replaced. Not the first remedy, because nng_close can
+ * hang in nng 1.5.2 (nng#1543; net_close bounds it to 2 s). A paused peer
+ * only costs a reconnect; peers whose traffic the fault hook drops are
+ * left alone. */
 static void
 link_watchdog(struct srv *s, uint64_t now)
 {
 	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
-	int i;
+	int i, rv;
 
 	if (quiet < 5000)
 		quiet = 5000;
@@ -355,20 +359,35 @@ link_watchdog(struct srv *s, uint64_t now)
 			}
 			continue;
 		}
+		if (p->dropped_at != 0 && p->up_since > p->dropped_at)
+			p->dropped_at = 0; /* back after the drop */
+		if (p->dropped_at != 0 && now - p->dropped_at > 10000) {
+			LK_WARN("peer %d: link still not back 10 s after its "
+			        "connection was dropped: replacing its socket",
+			    i);
+			proto_link_close(p->link);
+			p->link = NULL;
+			p->dropped_at = 0;
+			p->up_since = 0;
+			p->last_relisten = now;
+			s->link_resets++;
+			if ((rv = open_link(s, i)) != 0)
+				LK_WARN("peer %d: reopen: %s (retrying)", i,
+				    proto_strerror(rv));
+			continue;
+		}
 		if (!proto_link_up(p->link) || p->up_since == 0)
 			continue;
-		last
-		    = p->last_heard > p->up_since ? p->last_heard : p->up_since;
+		last = p->last_rx > p->up_since ? p->last_rx : p->up_since;
 		if (now - last < quiet)
 			continue;
 		LK_WARN("peer %d: link up but silent for %llu ms: dropping "
 		        "its connection",
 		    i, (unsigned long long) (now - last));
-		/* Not proto_link_close + reopen: nng_close can hang for
-		 * good in nng 1.5.2 (nng#1543), freezing this thread. */
 		proto_link_drop_pipes(p->link);
 		p->up_since = 0;
 		p->down_since = now;
+		p->dropped_at = now;
 		p->last_relisten = now;
 		s->link_resets++;
 	}
