@@ -204,6 +204,8 @@ proto_probe_start(struct proto_probe *p)
 void
 proto_probe_free(struct proto_probe *p)
 {
+	int i;
+
 	if (p == NULL)
 		return;
 	atomic_store(&p->stop, 1);
@@ -220,7 +222,11 @@ proto_probe_free(struct proto_probe *p)
 	}
 	/* The targets' sockets stay open until the process exits: this
 	 * runs at shutdown, where a stuck nng_close must not hang the
-	 * daemon (nng keeps them reachable; nothing secret is in them). The
-	 * TLS configurations they use are kept with them. */
+	 * daemon (nng keeps them reachable; nothing secret is in them). Our
+	 * holds on the TLS configurations go; a dialer still using one
+	 * holds its own. */
+	for (i = 0; i < p->n; i++)
+		if (p->t[i].tls != NULL)
+			nng_tls_config_free(p->t[i].tls);
 	free(p);
 }
