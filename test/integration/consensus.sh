@@ -222,7 +222,7 @@ minority() { # n=3: the leader alone; n=5: the leader and one follower
 	# the minority answers nothing, whatever its own view
 	"$BIN/lk-consload" run --threads 4 --duration 3 --users 2 --prefix min \
 		--timeout 1000 --history "$h" --label minority $(socks $(echo "$M" | tr , ' ')) \
-		>"$LK_DIR/min.out" 2>&1 || lk_fail "load (minority) failed"
+		>"$LK_DIR/min.out" 2>&1 || { cat "$LK_DIR/min.out"; lk_fail "load (minority) failed"; }
 	cat "$LK_DIR/min.out"
 	grep -q " ok=0 " "$LK_DIR/min.out" || lk_fail "the isolated minority acknowledged an attempt"
 	# the old leader stepped down (check-quorum) without raising its term
@@ -232,7 +232,7 @@ minority() { # n=3: the leader alone; n=5: the leader and one follower
 	N=$(wait_leader 20 $maj)
 	"$BIN/lk-consload" run --threads 4 --duration 2 --users 2 --prefix min \
 		--timeout 1000 --history "$h" --label majority $(socks $maj) \
-		>"$LK_DIR/maj.out" 2>&1 || lk_fail "load (majority) failed"
+		>"$LK_DIR/maj.out" 2>&1 || { cat "$LK_DIR/maj.out"; lk_fail "load (majority) failed"; }
 	cat "$LK_DIR/maj.out"
 	grep -q " ok=0 " "$LK_DIR/maj.out" && lk_fail "the majority acknowledged nothing"
 	heal

@@ -644,7 +644,9 @@ run_load(struct opts *o)
 		return 2;
 	nlat = 0;
 	for (i = 0; i < (size_t) o->threads; i++) {
-		memcpy(lat + nlat, ws[i].lat, ws[i].lat_n * sizeof(*lat));
+		if (ws[i].lat_n > 0) /* lat is NULL when nothing completed */
+			memcpy(
+			    lat + nlat, ws[i].lat, ws[i].lat_n * sizeof(*lat));
 		nlat += ws[i].lat_n;
 		for (j = 0; j < ws[i].n; j++)
 			if (ws[i].ops[j].outcome == O_OK)
