@@ -327,20 +327,19 @@ open_links(struct srv *s, char *err, size_t errcap)
 /* nng 1.5.2 can leave a pipe registered after its connection is gone
  * (seen under load when a peer's connection is reset during its
  * negotiation or a transfer): pair1 then refuses every new connection of
- * that peer ("already paired") and the link stays dead for good. Peers
- * send a heartbeat every heartbeat_ms, so a link that claims to be up but
+ * that peer ("already paired") and the link stays dead. Peers send a
+ * heartbeat every heartbeat_ms, so a link that claims to be up but
  * received nothing at all (not even a malformed frame) for 25 heartbeats
- * (5 s at least) has its connections closed by id; the dialing side then
- * redials. If the link is not back 10 s later, the pipe would not go: the
- * whole socket is replaced. Not the first remedy, because nng_close can
- * hang in nng 1.5.2 (nng#1543; net_close bounds it to 2 s). A paused peer
- * only costs a reconnect; peers whose traffic the fault hook drops are
- * left alone. */
+ * (5 s at least) has its connections closed by pipe id, again every 10 s
+ * while it is not back; the dialing side redials. The socket itself is
+ * never replaced at run time: nng_close can wedge nng 1.5.2 for good
+ * (nng#1543). A paused peer only costs a reconnect; peers whose traffic
+ * the fault hook drops are left alone. */
 static void
 link_watchdog(struct srv *s, uint64_t now)
 {
 	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
-	int i, rv;
+	int i;
 
 	if (quiet < 5000)
 		quiet = 5000;
@@ -361,19 +360,14 @@ link_watchdog(struct srv *s, uint64_t now)
 		}
 		if (p->dropped_at != 0 && p->up_since > p->dropped_at)
 			p->dropped_at = 0; /* back after the drop */
-		if (p->dropped_at != 0 && now - p->dropped_at > 10000) {
-			LK_WARN("peer %d: link still not back 10 s after its "
-			        "connection was dropped: replacing its socket",
+		if (p->dropped_at != 0 && now - p->dropped_at > 10000
+		    && proto_link_up(p->link)) {
+			LK_WARN("peer %d: link not back 10 s after its "
+			        "connection was dropped: dropping again",
 			    i);
-			proto_link_close(p->link);
-			p->link = NULL;
-			p->dropped_at = 0;
-			p->up_since = 0;
-			p->last_relisten = now;
+			proto_link_drop_pipes(p->link);
+			p->dropped_at = now;
 			s->link_resets++;
-			if ((rv = open_link(s, i)) != 0)
-				LK_WARN("peer %d: reopen: %s (retrying)", i,
-				    proto_strerror(rv));
 			continue;
 		}
 		if (!proto_link_up(p->link) || p->up_since == 0)

@@ -24,6 +24,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,9 +259,36 @@ drain(nng_socket s)
 			nng_msg_free(m);
 }
 
+/* The live pipe of each pair socket (by socket id), so that a socket
+ * given up on has its connection closed: one left open keeps the daemon's
+ * pair1 slot for that peer taken, our next connection is refused, and the
+ * daemon sees a silent link. */
+static _Atomic uint32_t live_pipe[1024];
+
+static void
+pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	uint32_t k = (uint32_t) nng_socket_id(nng_pipe_socket(p)) % 1024;
+	uint32_t id = (uint32_t) nng_pipe_id(p);
+
+	(void) arg;
+	if (ev == NNG_PIPE_EV_ADD_POST)
+		atomic_store(&live_pipe[k], id);
+	else
+		atomic_compare_exchange_strong(&live_pipe[k], &id, 0);
+}
+
 static void
 abandon(nng_socket s)
 {
+	uint32_t k = (uint32_t) nng_socket_id(s) % 1024;
+	uint32_t id = atomic_exchange(&live_pipe[k], 0);
+
+	if (id != 0) {
+		nng_pipe p = NNG_PIPE_INITIALIZER;
+		p.id = id;
+		nng_pipe_close(p);
+	}
 	if (n_abandoned < (int) (sizeof(abandoned) / sizeof(abandoned[0])))
 		abandoned[n_abandoned++] = s;
 }
@@ -297,6 +325,10 @@ open_sock(int pair, const char *url, nng_tls_config *tls, nng_socket *s,
 	rv = pair ? nng_pair1_open(s) : nng_req0_open(s);
 	if (rv != 0)
 		return rv;
+	if (pair) {
+		nng_pipe_notify(*s, NNG_PIPE_EV_ADD_POST, pipe_cb, NULL);
+		nng_pipe_notify(*s, NNG_PIPE_EV_REM_POST, pipe_cb, NULL);
+	}
 	nng_socket_set_ms(*s, NNG_OPT_SENDTIMEO, 5000);
 	if (!pair)
 		nng_socket_set_ms(
