@@ -424,8 +424,8 @@ lkc_session_free(struct lkc_session *s)
 	sodium_free(s);
 }
 
-int
-lkc_login(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
+static int
+login_once(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
     struct lkc_session **out, char *err, size_t errcap)
 {
 	static struct proto_msg_fanout_resp res;
@@ -663,6 +663,21 @@ out:
 	lkc_session_free(s);
 	if (rv != 0 && err[0] == '\0')
 		snprintf(err, errcap, "%s", lkc_strerror(rv));
+	return rv;
+}
+
+/* A concurrent login of the same account that completed first resets its
+ * attempts (the state machine keeps one reset per account), so this
+ * login's LOGIN_OK finds nothing and every server answers SRV_EAUTH (523)
+ * after the password was verified: log in once more (a new attempt). */
+int
+lkc_login(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
+    struct lkc_session **out, char *err, size_t errcap)
+{
+	int rv = login_once(k, user, pw, pwlen, out, err, errcap);
+
+	if (rv == 523)
+		rv = login_once(k, user, pw, pwlen, out, err, errcap);
 	return rv;
 }
 

@@ -8,7 +8,8 @@
  * p90, p99) and its phases: LOGIN1 round trip (the servers commit ATTEMPT
  * before they answer), the client's combination (Argon2id included), the
  * LOGIN3 round trip (LOGIN_OK commit). PROCS > 1: PROCS processes doing
- * COUNT logins each, printing logins per second. */
+ * COUNT logins each (process i logs in as USER-i), printing logins per
+ * second. */
 #include <sys/wait.h>
 
 #include <stdio.h>
@@ -122,8 +123,12 @@ main(int argc, char **argv)
 	t0 = now_ms();
 	for (i = 0; i < procs; i++) {
 		pid_t p = fork();
-		if (p == 0)
-			_exit(run(&c, argv[2], pw, count, 0));
+		if (p == 0) {
+			/* one account per process: USER-1, USER-2, ... */
+			char u[80];
+			snprintf(u, sizeof(u), "%s-%d", argv[2], i + 1);
+			_exit(run(&c, u, pw, count, 0));
+		}
 		if (p < 0)
 			return 1;
 	}
