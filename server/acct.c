@@ -89,6 +89,8 @@ struct srv_acct {
 		uint8_t kind, id[H32], hash[H32];
 		uint64_t at;
 	} fetch[FETCH_MAX];
+	uint8_t decoy[SRV_RECORD_OVERHEAD + TPAKE_USER_MAX_BYTES];
+	size_t decoy_len; /* a sealed fake user: see load_user */
 	uint8_t rec[REC_MAX], data[REC_MAX];
 };
 
@@ -716,20 +718,48 @@ reg_commit_done(struct srv *s, void *ctx, int err, const struct cons_result *r,
 /* login */
 
 /* The account's user state as committed, or the fake user. Returns 0 with
- * *real set, or SRV_ESTALE (committed but not readable here). */
+ * *real set, or SRV_ESTALE (committed but not readable here).
+ *
+ * Both paths do the same work, so that an unknown user costs what a real
+ * one does: the fake user is derived for every name (and dropped for a
+ * real account), and an unknown name also looks its record up in LMDB
+ * (a miss), opens the decoy record sealed at start and decodes it. */
 static int
 load_user(struct srv *s, const struct job *j, struct tpake_user *u, int *real,
     uint8_t user_id[16])
 {
 	struct srv_acct *a = s->acct;
+	struct tpake_user fake, decoy;
 	uint8_t hash[H32], key[1 + 2 * H32];
-	uint64_t ver;
+	uint64_t ver, dver;
 	size_t len;
-	int del, rv;
+	int del, rv, frv;
 
 	*real = 0;
 	memset(user_id, 0, 16);
-	if (srv_cons_record(s, j->rid, &ver, hash, &del) == 0 && !del) {
+	frv = tpake_user_fake(&fake, a->fake_seed,
+	    (struct tpake_bytes) { (const uint8_t *) j->user, j->ulen },
+	    (uint8_t) s->cfg.id, (uint8_t) s->cfg.t, (uint8_t) s->cfg.n);
+	if (srv_cons_record(s, j->rid, &ver, hash, &del) != 0 || del) {
+		key[0] = 'A';
+		memcpy(key + 1, j->uid, H32);
+		memset(key + 1 + H32, 0, H32);
+		(void) db_get(
+		    s, key, sizeof(key), a->rec, sizeof(a->rec), &len);
+		if (srv_record_open(a->data, sizeof(a->data), &len, &dver,
+		        a->storage, (const uint8_t *) "decoy", 5, a->decoy,
+		        a->decoy_len)
+		        == 0
+		    && tpake_user_decode(&decoy, a->data, len) == 0)
+			tpake_user_clear(&decoy);
+		lk_wipe(
+		    a->data, sizeof(a->data) < 4096 ? sizeof(a->data) : 4096);
+		*u = fake;
+		lk_wipe(&fake, sizeof(fake));
+		return frv == 0 ? 0 : SRV_EINTERNAL;
+	}
+	tpake_user_clear(&fake);
+	{
 		key[0] = 'A';
 		memcpy(key + 1, j->uid, H32);
 		memcpy(key + 1 + H32, hash, H32);
@@ -748,10 +778,6 @@ load_user(struct srv *s, const struct job *j, struct tpake_user *u, int *real,
 		user_id_of(s, user_id, j->uid);
 		return 0;
 	}
-	rv = tpake_user_fake(u, a->fake_seed,
-	    (struct tpake_bytes) { (const uint8_t *) j->user, j->ulen },
-	    (uint8_t) s->cfg.id, (uint8_t) s->cfg.t, (uint8_t) s->cfg.n);
-	return rv == 0 ? 0 : SRV_EINTERNAL;
 }
 
 static struct login_st *
@@ -1940,6 +1966,28 @@ srv_acct_open(struct srv *s, char *err, size_t errcap)
 		    && wl == 8)
 			for (i = 0; i < 8; i++)
 				a->writes = a->writes << 8 | w[i];
+	}
+	{
+		/* the decoy: a fake user sealed like an account record */
+		struct tpake_user fu;
+		uint8_t enc[TPAKE_USER_MAX_BYTES];
+		size_t elen = sizeof(enc);
+		if (tpake_user_fake(&fu, a->fake_seed,
+		        (struct tpake_bytes) { (const uint8_t *) "decoy", 5 },
+		        (uint8_t) s->cfg.id, (uint8_t) s->cfg.t,
+		        (uint8_t) s->cfg.n)
+		        != 0
+		    || tpake_user_encode(enc, &elen, &fu) != 0
+		    || srv_record_seal(a->decoy, sizeof(a->decoy),
+		           &a->decoy_len, a->storage, (const uint8_t *) "decoy",
+		           5, 1, enc, elen)
+		        != 0) {
+			tpake_user_clear(&fu);
+			snprintf(err, errcap, "accounts: decoy record");
+			goto fail;
+		}
+		tpake_user_clear(&fu);
+		lk_wipe(enc, sizeof(enc));
 	}
 	s->acct = a;
 	return 0;
