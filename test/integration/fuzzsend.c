@@ -248,14 +248,17 @@ static void
 drain(nng_socket s)
 {
 	nng_msg *m;
-	int i;
+	int i, k;
 
-	while (nng_recvmsg(s, &m, NNG_FLAG_NONBLOCK) == 0)
+	/* Bounded: a daemon that keeps sending must not keep us here. */
+	for (k = 0; k < 64 && nng_recvmsg(s, &m, NNG_FLAG_NONBLOCK) == 0; k++)
 		nng_msg_free(m);
 	/* Sockets given up on (see do_nng) are drained as well, so that
 	 * their connections can finish and be closed by the daemon. */
 	for (i = 0; i < n_abandoned; i++)
-		while (nng_recvmsg(abandoned[i], &m, NNG_FLAG_NONBLOCK) == 0)
+		for (k = 0; k < 64
+		     && nng_recvmsg(abandoned[i], &m, NNG_FLAG_NONBLOCK) == 0;
+		     k++)
 			nng_msg_free(m);
 }
 
