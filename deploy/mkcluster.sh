@@ -5,9 +5,8 @@
 #
 # Account keys (docs/CLUSTER.md §1): every server gets its AKE, seal and
 # storage keys (keyserver --keygen, mode 600) and the cluster-wide fake
-# seed; cluster.conf pins each server's AKE and seal public keys. (In
-# --compose mode the keys are written but not configured: the compose file
-# does not mount them yet, so accounts are off there.) The
+# seed; cluster.conf pins each server's AKE and seal public keys (in
+# --compose mode the compose file mounts them as secrets). The
 # client's key stretching comes from LK_KSF="OPS,MEM_KIB" (default 3,65536,
 # Argon2id 3 passes, 64 MiB; tests use 1,8192).
 #
@@ -103,11 +102,15 @@ while [ "$i" -le "$n" ]; do
 		echo
 		echo "[aggregator]"
 		echo "cert = $tls/agg-client.crt"
-		# The compose file mounts each secret by name and does not
-		# mount the account keys yet: accounts stay off there.
-		if [ "$mode" != compose ]; then
-			echo
-			echo "[keys]"
+		echo
+		echo "[keys]"
+		if [ "$mode" = compose ]; then
+			# the compose file mounts each key as a secret by name
+			echo "ake = $tls/ks$i-ake.key"
+			echo "seal = $tls/ks$i-seal.key"
+			echo "storage = $tls/ks$i-storage.key"
+			echo "fake_seed = $tls/fake_seed"
+		else
 			echo "ake = $tls/keys/ks$i/ake.key"
 			echo "seal = $tls/keys/ks$i/seal.key"
 			echo "storage = $tls/keys/ks$i/storage.key"
