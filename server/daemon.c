@@ -330,16 +330,18 @@ open_links(struct srv *s, char *err, size_t errcap)
  * that peer ("already paired") and the link stays dead. Peers send a
  * heartbeat every heartbeat_ms, so a link that claims to be up but
  * received nothing at all (not even a malformed frame) for 25 heartbeats
- * (5 s at least) has its connections closed by pipe id, again every 10 s
- * while it is not back; the dialing side redials. The socket itself is
- * never replaced at run time: nng_close can wedge nng 1.5.2 for good
- * (nng#1543). A paused peer only costs a reconnect; peers whose traffic
- * the fault hook drops are left alone. */
+ * (5 s at least) has its connections closed by pipe id; the dialing side
+ * redials (within ~100 ms). A pipe nng no longer reports can still hold
+ * pair1's slot (the peer's redials are then refused at once, again and
+ * again), so a link not back 2 s later gets a new socket. That is the second
+ * remedy, not the first, because nng_close can wedge nng 1.5.2 (nng#1543;
+ * net_close bounds the wait to 2 s). A paused peer only costs a
+ * reconnect; peers whose traffic the fault hook drops are left alone. */
 static void
 link_watchdog(struct srv *s, uint64_t now)
 {
 	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
-	int i;
+	int i, rv;
 
 	if (quiet < 5000)
 		quiet = 5000;
@@ -360,14 +362,19 @@ link_watchdog(struct srv *s, uint64_t now)
 		}
 		if (p->dropped_at != 0 && p->up_since > p->dropped_at)
 			p->dropped_at = 0; /* back after the drop */
-		if (p->dropped_at != 0 && now - p->dropped_at > 10000
-		    && proto_link_up(p->link)) {
-			LK_WARN("peer %d: link not back 10 s after its "
-			        "connection was dropped: dropping again",
+		if (p->dropped_at != 0 && now - p->dropped_at > 2000) {
+			LK_WARN("peer %d: link not back 2 s after its "
+			        "connection was dropped: replacing its socket",
 			    i);
-			proto_link_drop_pipes(p->link);
-			p->dropped_at = now;
+			proto_link_close(p->link);
+			p->link = NULL;
+			p->dropped_at = 0;
+			p->up_since = 0;
+			p->last_relisten = now;
 			s->link_resets++;
+			if ((rv = open_link(s, i)) != 0)
+				LK_WARN("peer %d: reopen: %s (retrying)", i,
+				    proto_strerror(rv));
 			continue;
 		}
 		if (!proto_link_up(p->link) || p->up_since == 0)
