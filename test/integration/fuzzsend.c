@@ -161,14 +161,17 @@ bad_frame(int i, int allow_oversize, int *oversized)
 	}
 }
 
-/* Connects within 3 s and bounds every send to 3 s: a daemon whose
+/* Connects within RAW_WAIT_S and bounds every send to it: a daemon whose
  * listener stopped accepting must fail the test, not hang it (a blocking
  * connect to a full backlog, or a 256 KiB send nobody reads, waits
- * forever). Returns the socket, -1 on a timeout or refusal. */
+ * forever). It is long enough for a daemon to replace a listener nng 1.5.2
+ * stopped (a peer listener is replaced every 3 s while its link is down).
+ * Returns the socket, -1 on a timeout or refusal. */
+#define RAW_WAIT_S 15
 static int
 raw_connect(const struct sockaddr_in *a)
 {
-	struct timeval tv = { 3, 0 };
+	struct timeval tv = { RAW_WAIT_S, 0 };
 	struct pollfd pfd;
 	int fd, err = 0, fl;
 	socklen_t el = sizeof(err);
@@ -183,7 +186,7 @@ raw_connect(const struct sockaddr_in *a)
 			goto fail;
 		pfd.fd = fd;
 		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, 3000) != 1
+		if (poll(&pfd, 1, RAW_WAIT_S * 1000) != 1
 		    || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0
 		    || err != 0)
 			goto fail;
@@ -215,9 +218,9 @@ do_raw(const char *host, int port, int count)
 		size_t len = (i % 100 == 99) ? sizeof(junk) : rnd(3000);
 		if ((fd = raw_connect(&a)) < 0) {
 			fprintf(stderr,
-			    "raw: %s:%d did not accept connection %d within 3 "
+			    "raw: %s:%d did not accept connection %d within %d "
 			    "s\n",
-			    host, port, i);
+			    host, port, i, RAW_WAIT_S);
 			return 1;
 		}
 		lk_random(junk, len);
