@@ -13,6 +13,7 @@ mkdir -p "$LOGDIR"
 pass=0
 fail=0
 failed=""
+retried=""
 start_all=$(date +%s)
 
 run_one() {
@@ -46,12 +47,31 @@ run_one() {
 for t in ${TEST_BINS:-}; do
 	run_one "$t" env CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-120} "$t"
 done
+# The real-process integration scripts get one more attempt after a
+# failure (LK_INTEGRATION_RETRIES, default 1): Debian 12's nng 1.5.2 can
+# wedge a daemon's transport under load (docs/ARCHITECTURE.md, nng#1543).
+# The failed attempt is printed in full above the retry and counted in the
+# summary line, so a flaky suite is visible, never hidden.
 for s in ${TEST_SCRIPTS:-}; do
-	run_one "$s" env BUILD="$BUILD" sh "$s"
+	tries=0
+	while :; do
+		f0=$fail
+		run_one "$s" env BUILD="$BUILD" sh "$s"
+		case "$s" in test/integration/*) ;; *) break ;; esac
+		[ "$fail" -gt "$f0" ] && [ "$tries" -lt "${LK_INTEGRATION_RETRIES:-1}" ] || break
+		tries=$((tries + 1))
+		retried="$retried $s"
+		fail=$f0
+		failed=${failed% $s}
+		cp "$LOGDIR/$(echo "$s" | tr '/' '_').log" \
+		    "$LOGDIR/$(echo "$s" | tr '/' '_').failed-$tries.log"
+		echo "RETRY $s (attempt $((tries + 1)); the failed attempt is above)"
+	done
 done
 
 end_all=$(date +%s)
 echo "suites: $pass passed, $fail failed, $((end_all - start_all))s"
+[ -z "${retried:-}" ] || echo "passed or failed only after a retry:$retried"
 if [ "$fail" -ne 0 ]; then
 	echo "failed:$failed"
 	exit 1
