@@ -86,19 +86,25 @@ proto_evq_wake(struct proto_evq *q)
 	proto_evq_push(q, &ev);
 }
 
+void
+net_deadline(struct timespec *ts, clockid_t clock, int ms)
+{
+	clock_gettime(clock, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long) (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 int
 proto_evq_wait(struct proto_evq *q, int timeout_ms, struct proto_ev *out)
 {
 	struct proto_ev *e;
 	struct timespec until;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long) (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	net_deadline(&until, CLOCK_MONOTONIC, timeout_ms);
 	pthread_mutex_lock(&q->mu);
 	while (q->head == NULL && timeout_ms > 0)
 		if (pthread_cond_timedwait(&q->cv, &q->mu, &until) == ETIMEDOUT)

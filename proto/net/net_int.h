@@ -3,6 +3,7 @@
 #define PROTO_NET_INT_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "proto_net.h"
 
@@ -23,6 +24,9 @@ void pipeset_fini(struct pipeset *ps);
 int pipeset_add(struct pipeset *ps, uint32_t id);
 int pipeset_del(struct pipeset *ps, uint32_t id);
 int pipeset_count(struct pipeset *ps);
+
+/* *ts = now on clock + ms (for pthread timed waits). */
+void net_deadline(struct timespec *ts, clockid_t clock, int ms);
 
 /* nng_close bounded to timeout_ms. nng 1.5.2's nng_close can block for
  * good once its reaper thread is stuck (nng#1543); a daemon must still

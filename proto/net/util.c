@@ -115,13 +115,7 @@ net_close(nng_socket sock, int timeout_ms)
 		nng_close(sock);
 		return 0;
 	}
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long) (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	net_deadline(&until, CLOCK_REALTIME, timeout_ms);
 	if (pthread_timedjoin_np(thr, NULL, &until) != 0) {
 		pthread_detach(thr);
 		atomic_store(&close_stuck, 1);
