@@ -135,6 +135,21 @@ plain_answer(struct ans *a, uint16_t server, const struct proto_bytes *fr,
 	a->code = rv;
 }
 
+/* One fan-out result: the aggregator's status for that server (down,
+ * timed out), else the server's plain answer. */
+static void
+item_answer(struct ans *a, const struct proto_msg_fanout_result *it, uint8_t *b,
+    size_t cap)
+{
+	if (it->status != 0) {
+		memset(a, 0, sizeof(*a));
+		a->server = it->server;
+		a->code = it->status;
+		return;
+	}
+	plain_answer(a, it->server, &it->frame, b, cap);
+}
+
 /* The most telling error of the answers: a server code (>= 500) that most
  * servers gave, else LKC_EQUORUM. */
 static int
@@ -298,14 +313,7 @@ lkc_register(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
 	m = 0;
 	for (i = 0; i < res.items_n; i++) {
 		struct ans *x = &a[m++];
-		if (res.items[i].status != 0) {
-			memset(x, 0, sizeof(*x));
-			x->server = res.items[i].server;
-			x->code = res.items[i].status;
-			continue;
-		}
-		plain_answer(x, res.items[i].server, &res.items[i].frame,
-		    scratch, sizeof(scratch));
+		item_answer(x, &res.items[i], scratch, sizeof(scratch));
 		if (x->code == 0
 		    && (x->h.type != PROTO_T_REG_PREPARED
 		        || proto_msg_decode(
@@ -364,14 +372,7 @@ lkc_register(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
 	m = 0;
 	for (i = 0; i < res.items_n; i++) {
 		struct ans *x = &a[m++];
-		if (res.items[i].status != 0) {
-			memset(x, 0, sizeof(*x));
-			x->server = res.items[i].server;
-			x->code = res.items[i].status;
-			continue;
-		}
-		plain_answer(x, res.items[i].server, &res.items[i].frame,
-		    scratch, sizeof(scratch));
+		item_answer(x, &res.items[i], scratch, sizeof(scratch));
 		if (x->code == 0 && x->h.type == PROTO_T_REG_DONE)
 			rv = 0;
 		else if (x->code == 0)
@@ -502,14 +503,7 @@ login_once(struct lkc *k, const char *user, const uint8_t *pw, size_t pwlen,
 	m = 0;
 	for (i = 0; i < res.items_n; i++) {
 		struct ans *x = &a[m++];
-		if (res.items[i].status != 0) {
-			memset(x, 0, sizeof(*x));
-			x->server = res.items[i].server;
-			x->code = res.items[i].status;
-			continue;
-		}
-		plain_answer(x, res.items[i].server, &res.items[i].frame,
-		    scratch, sizeof(scratch));
+		item_answer(x, &res.items[i], scratch, sizeof(scratch));
 		if (x->code == 0
 		    && (x->h.type != PROTO_T_LOGIN2
 		        || proto_msg_decode(
