@@ -211,6 +211,11 @@ handle_event(struct srv *s, struct proto_ev *ev_in)
 		LK_INFO("peer %d link %s", peer,
 		    ev.kind == PROTO_EV_PEER_UP ? "up" : "down");
 		break;
+	case PROTO_EV_PEER_REDIAL:
+		peer = ev.endpoint - SRV_EP_PEER_BASE;
+		if (peer >= 1 && peer <= s->cfg.n)
+			s->peers[peer].redial_at = srv_now_ms();
+		break;
 	case PROTO_EV_LISTENER_DEAD:
 		if (ev.endpoint == SRV_EP_AGG) {
 			int rv = proto_srv_relisten(s->agg);
@@ -245,14 +250,26 @@ srv_tick(struct srv *s)
 	link_watchdog(s, now);
 	for (i = 1; i <= s->cfg.n; i++) {
 		struct srv_peer *p = &s->peers[i];
-		/* A listening link that stays down may have a dead listener
-		 * (see proto_link_relisten): replace it every few seconds. */
-		if (p->link != NULL && i < s->cfg.id && p->down_since != 0
+		int rv;
+		/* A link that stays down may have a dead listener or a
+		 * dialer that stopped (proto_link_renew): renew it every few
+		 * seconds. Said once per outage: a dead peer is no news. */
+		if (p->link != NULL && p->down_since != 0
 		    && now - p->down_since > 3000
 		    && now - p->last_relisten > 3000) {
+			if (p->last_relisten < p->down_since)
+				LK_INFO("peer %d: link down for %llu ms: "
+				        "renewing its %s every 3 s until it is "
+				        "back",
+				    i,
+				    (unsigned long long) (now - p->down_since),
+				    i < s->cfg.id ? "listener" : "dialer");
 			p->last_relisten = now;
-			if (proto_link_relisten(p->link) == 0)
+			if ((rv = proto_link_renew(p->link)) == 0)
 				s->relistens++;
+			else
+				LK_WARN("peer %d: renewing the link: %s", i,
+				    proto_strerror(rv));
 		}
 	}
 	for (i = 1; i <= s->cfg.n; i++) {
@@ -275,12 +292,16 @@ link_url(const struct srv *s, int i, char *url, size_t cap)
 		proto_url_port_add(url, cap, s->cfg.peers[i].addr, s->cfg.id);
 }
 
+/* A new link is down until its first PEER_UP: counting it as down from now
+ * lets srv_tick renew an endpoint that never connects. */
 static int
 open_link(struct srv *s, int i)
 {
 	char url[SRV_URL_MAX + 8];
 
 	link_url(s, i, url, sizeof(url));
+	s->peers[i].down_since = srv_now_ms();
+	s->peers[i].up_since = 0;
 	return proto_link_open(&s->peers[i].link, s->q, SRV_EP_PEER_BASE + i,
 	    url, i < s->cfg.id, s->tls_peer[i],
 	    PROTO_HDR_BYTES + PROTO_MAX_BODY);
@@ -327,30 +348,43 @@ open_links(struct srv *s, char *err, size_t errcap)
 /* nng 1.5.2 can leave a pipe registered after its connection is gone
  * (seen under load when a peer's connection is reset during its
  * negotiation or a transfer): pair1 then refuses every new connection of
- * that peer ("already paired") and the link stays dead. Peers send a
- * heartbeat every heartbeat_ms, so a link that claims to be up but
- * received nothing at all (not even a malformed frame) for 25 heartbeats
- * (5 s at least) has its connections closed by pipe id; the dialing side
- * redials (within ~100 ms). A pipe nng no longer reports can still hold
- * pair1's slot (the peer's redials are then refused at once, again and
- * again), so a link not back 2 s later gets a new socket. That is the second
- * remedy, not the first, because nng_close can wedge nng 1.5.2 (nng#1543;
- * net_close bounds the wait to 2 s). A paused peer only costs a
- * reconnect; peers whose traffic the fault hook drops are left alone. */
+ * that peer ("already paired") and the link stays dead. The evidence is a
+ * link that claims to be up, received nothing (not even a malformed frame)
+ * for 10 heartbeats (2 s at least), and saw its peer connect again in that
+ * time (PROTO_EV_PEER_REDIAL): its connections are closed by pipe id and
+ * the dialing side redials (within ~100 ms). Without that evidence only a
+ * long silence (75 heartbeats, 15 s at least) does the same: every close
+ * is a chance for nng 1.5.2's reaper to wedge (nng#1543), so a peer that
+ * merely went quiet for a few seconds (a partition, a paused process) is
+ * left alone. A pipe nng no longer reports can still hold pair1's slot, so
+ * a link not back 2 s after the drop gets a new socket (net_close bounds
+ * the wait to 2 s). Peers whose traffic the fault hook drops either way
+ * are left alone. */
 static void
 link_watchdog(struct srv *s, uint64_t now)
 {
-	uint64_t quiet = 25ull * s->cfg.heartbeat_ms;
+	uint64_t quiet_redial = 10ull * s->cfg.heartbeat_ms;
+	uint64_t quiet = 75ull * s->cfg.heartbeat_ms;
 	int i, rv;
 
-	if (quiet < 5000)
-		quiet = 5000;
+	if (quiet_redial < 2000)
+		quiet_redial = 2000;
+	if (quiet < 15000)
+		quiet = 15000;
 	for (i = 1; i <= s->cfg.n; i++) {
 		struct srv_peer *p = &s->peers[i];
 		uint64_t last;
+		int redialing;
 
-		if (i == s->cfg.id || srv_fault_drop_in(s, i))
+		if (i == s->cfg.id)
 			continue;
+		/* Silence the fault hook makes is not the transport's: count
+		 * it from when the fault is lifted (consensus.sh once had
+		 * both links of a just-unisolated node dropped at once). */
+		if (srv_fault_drop_in(s, i) || srv_fault_drop_out(s, i)) {
+			p->last_rx = now;
+			continue;
+		}
 		if (p->link == NULL) {
 			/* a replacement that could not listen yet */
 			if (now - p->last_relisten >= 1000) {
@@ -380,11 +414,13 @@ link_watchdog(struct srv *s, uint64_t now)
 		if (!proto_link_up(p->link) || p->up_since == 0)
 			continue;
 		last = p->last_rx > p->up_since ? p->last_rx : p->up_since;
-		if (now - last < quiet)
+		redialing = p->redial_at > last;
+		if (now - last < (redialing ? quiet_redial : quiet))
 			continue;
-		LK_WARN("peer %d: link up but silent for %llu ms: dropping "
+		LK_WARN("peer %d: link up but silent for %llu ms%s: dropping "
 		        "its connection",
-		    i, (unsigned long long) (now - last));
+		    i, (unsigned long long) (now - last),
+		    redialing ? " while the peer connects again" : "");
 		proto_link_drop_pipes(p->link);
 		p->up_since = 0;
 		p->down_since = now;

@@ -218,6 +218,7 @@ struct srv_peer {
 	uint64_t last_heard; /* monotonic ms of the last valid message */
 	uint64_t last_rx; /* monotonic ms of any message, even malformed */
 	uint64_t dropped_at; /* when link_watchdog dropped its connection */
+	uint64_t redial_at; /* the peer last connected while the link was up */
 	uint64_t down_since; /* monotonic ms, 0 while the link is up */
 	uint64_t up_since; /* monotonic ms of the last link-up, 0 if down */
 	uint64_t last_relisten;

@@ -33,7 +33,11 @@ enum proto_ev_kind {
 	PROTO_EV_PEER_UP, /* a proto_link or proto_cli gained its pipe */
 	PROTO_EV_PEER_DOWN, /* ... and lost it */
 	PROTO_EV_WAKE, /* proto_evq_wake */
-	PROTO_EV_LISTENER_DEAD /* the watchdog found a listener not accepting */
+	/* the watchdog found a listener not accepting */
+	PROTO_EV_LISTENER_DEAD,
+	/* a proto_link that is up saw its peer connect again: the peer takes
+	 * the connection we hold for dead */
+	PROTO_EV_PEER_REDIAL
 };
 
 struct proto_ev {
@@ -122,8 +126,9 @@ void proto_link_close(struct proto_link *l);
  * Closing the socket instead risks nng 1.5.2's nng_close hang (nng#1543).
  * Returns the number of connections closed. */
 int proto_link_drop_pipes(struct proto_link *l);
-/* Replaces the listener of a listening link (no-op for a dialing one). */
-int proto_link_relisten(struct proto_link *l);
+/* Replaces the listener of a listening link, or the dialer of a dialing
+ * one (see link.c for the nng 1.5.2 defects this works around). */
+int proto_link_renew(struct proto_link *l);
 
 /* ---- listener watchdog ----
  * nng 1.5.2 stops a TLS listener for good when a connecting peer's SP

@@ -23,6 +23,7 @@ struct proto_link {
 	nng_tls_config *tls;
 	size_t max_msg;
 	nng_listener lst;
+	nng_dialer dlr;
 };
 
 static void
@@ -52,7 +53,14 @@ link_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 
 	memset(&e, 0, sizeof(e));
 	e.endpoint = l->endpoint;
-	if (ev == NNG_PIPE_EV_ADD_POST) {
+	if (ev == NNG_PIPE_EV_ADD_PRE) {
+		/* Before pair1 refuses a second connection ("already
+		 * paired"): the peer's new connection says the one we hold
+		 * is dead to it. */
+		if (pipeset_count(&l->pipes) == 0)
+			return;
+		e.kind = PROTO_EV_PEER_REDIAL;
+	} else if (ev == NNG_PIPE_EV_ADD_POST) {
 		if (!pipeset_add(&l->pipes, nng_pipe_id(p)))
 			return;
 		e.kind = PROTO_EV_PEER_UP;
@@ -66,12 +74,33 @@ link_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 		proto_evq_push(l->q, &e);
 }
 
+/* Non-blocking: a peer that is down now is redialled until it comes up,
+ * instead of being given up on. */
+static int
+link_dial(struct proto_link *l)
+{
+	nng_dialer d;
+	int rv;
+
+	if ((rv = nng_dialer_create(&d, l->sock, l->url)) != 0)
+		return rv;
+	if ((l->tls == NULL
+	        || (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, l->tls))
+	            == 0)
+	    && (rv = nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, l->max_msg)) == 0
+	    && (rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) == 0) {
+		l->dlr = d;
+		return 0;
+	}
+	nng_dialer_close(d);
+	return rv;
+}
+
 int
 proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
     const char *url, int listen, nng_tls_config *tls, size_t max_msg)
 {
 	struct proto_link *l;
-	nng_dialer d;
 	int rv;
 
 	*out = NULL;
@@ -96,31 +125,27 @@ proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
 	nng_socket_set_int(l->sock, NNG_OPT_RECVBUF, 256);
 	nng_socket_set_ms(l->sock, NNG_OPT_RECONNMINT, 100);
 	nng_socket_set_ms(l->sock, NNG_OPT_RECONNMAXT, 1000);
+	nng_pipe_notify(l->sock, NNG_PIPE_EV_ADD_PRE, link_pipe_cb, l);
 	nng_pipe_notify(l->sock, NNG_PIPE_EV_ADD_POST, link_pipe_cb, l);
 	nng_pipe_notify(l->sock, NNG_PIPE_EV_REM_POST, link_pipe_cb, l);
 	if ((rv = nng_aio_alloc(&l->aio, link_recv_cb, l)) != 0)
 		goto fail;
-	if (listen) {
-		if ((rv = net_listen(l->sock, url, tls, max_msg, &l->lst)) != 0)
-			goto fail;
-	} else {
-		if ((rv = nng_dialer_create(&d, l->sock, url)) != 0
-		    || (tls != NULL
-		        && (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, tls))
-		            != 0))
-			goto fail;
-		nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ, max_msg);
-		/* Non-blocking: a peer that is down now is redialled until
-		 * it comes up, instead of being given up on. */
-		if ((rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) != 0)
-			goto fail;
-	}
+	if (listen)
+		rv = net_listen(l->sock, url, tls, max_msg, &l->lst);
+	else
+		rv = link_dial(l);
+	if (rv != 0)
+		goto fail;
 	nng_recv_aio(l->sock, l->aio);
 	*out = l;
 	return 0;
 fail:
+	/* A link is reopened while the daemon runs: bounded like any close,
+	 * and left allocated if abandoned (nng may still call its
+	 * callbacks). */
 	atomic_store(&l->closing, 1);
-	nng_close(l->sock);
+	if (net_close(l->sock, NET_CLOSE_MS) != 0)
+		return proto_net_err(rv);
 fail_nosock:
 	if (l->aio != NULL)
 		nng_aio_free(l->aio);
@@ -185,17 +210,23 @@ proto_link_close(struct proto_link *l)
 	free(l);
 }
 
-/* See proto_srv_relisten: the same nng 1.5.2 defect can stop a pair1
- * listener, and a link that stays down cannot tell a dead listener from a
- * dead peer, so the owner replaces the listener while the link is down. */
+/* A link that stays down cannot tell a dead peer from a dead endpoint of
+ * its own, so the owner renews the endpoint while the link is down:
+ * - listening: the nng 1.5.2 defect of proto_srv_relisten can stop a pair1
+ *   listener for good;
+ * - dialing: nng 1.5.2 can stop redialling when a connection fails during
+ *   its negotiation (nng#970 has the pattern; seen in consensus.sh: a
+ *   restarted peer's listener was never dialled again). */
 int
-proto_link_relisten(struct proto_link *l)
+proto_link_renew(struct proto_link *l)
 {
 	nng_listener nl;
 	int rv, tries;
 
-	if (!l->listen)
-		return 0;
+	if (!l->listen) {
+		nng_dialer_close(l->dlr);
+		return proto_net_err(link_dial(l));
+	}
 	nng_listener_close(l->lst);
 	for (tries = 0; tries < 50; tries++) {
 		if ((rv = net_listen(l->sock, l->url, l->tls, l->max_msg, &nl))

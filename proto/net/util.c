@@ -84,17 +84,29 @@ proto_url_port_add(char *out, size_t cap, const char *url, int delta)
 	return n < 0 || (size_t) n >= cap ? PROTO_EINVAL : 0;
 }
 
-/* Once one nng_close stuck, nng's reaper is stuck for the process and
- * every later close would stick as well: they are skipped at once. */
-static atomic_int close_stuck;
+/* While an nng_close is stuck, nng's reaper is stuck for the process and
+ * every later close would stick as well: they are skipped at once. A stuck
+ * close that finishes after all (a slow one on a loaded machine) lets the
+ * next closes run again. */
+static atomic_int closes_stuck;
+
+struct close_arg {
+	nng_socket sock;
+	atomic_int abandoned;
+};
 
 static void *
 close_main(void *arg)
 {
-	nng_socket *s = arg;
+	struct close_arg *c = arg;
 
-	nng_close(*s);
-	free(s);
+	nng_close(c->sock);
+	/* whoever comes second frees: the waiter, or this thread once the
+	 * waiter gave up */
+	if (atomic_exchange(&c->abandoned, 1)) {
+		atomic_fetch_sub(&closes_stuck, 1);
+		free(c);
+	}
 	return NULL;
 }
 
@@ -102,26 +114,33 @@ int
 net_close(nng_socket sock, int timeout_ms)
 {
 	struct timespec until;
-	nng_socket *arg;
+	struct close_arg *c;
 	pthread_t thr;
 
-	if (atomic_load(&close_stuck))
+	if (atomic_load(&closes_stuck) > 0)
 		return PROTO_ETIMEOUT;
-	if ((arg = malloc(sizeof(*arg))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return PROTO_ETRANSPORT;
-	*arg = sock;
-	if (pthread_create(&thr, NULL, close_main, arg) != 0) {
-		free(arg);
+	c->sock = sock;
+	if (pthread_create(&thr, NULL, close_main, c) != 0) {
+		free(c);
 		nng_close(sock);
 		return 0;
 	}
 	net_deadline(&until, CLOCK_REALTIME, timeout_ms);
-	if (pthread_timedjoin_np(thr, NULL, &until) != 0) {
-		pthread_detach(thr);
-		atomic_store(&close_stuck, 1);
-		return PROTO_ETIMEOUT;
+	if (pthread_timedjoin_np(thr, NULL, &until) == 0) {
+		free(c);
+		return 0;
 	}
-	return 0;
+	pthread_detach(thr);
+	atomic_fetch_add(&closes_stuck, 1);
+	if (atomic_exchange(&c->abandoned, 1)) {
+		/* it finished between the timeout and here */
+		atomic_fetch_sub(&closes_stuck, 1);
+		free(c);
+		return 0;
+	}
+	return PROTO_ETIMEOUT;
 }
 
 int

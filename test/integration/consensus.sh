@@ -257,7 +257,8 @@ rejoin() {
 	lk_log "rejoin: isolate follower $F for 3 s (leader $L, term $T)"
 	adm "$F" fault isolate >/dev/null
 	sleep 3
-	[ "$(st "$F" serving)" = 0 ] || lk_fail "isolated follower $F still serving"
+	v=$(st "$F" serving)
+	[ "$v" = 0 ] || lk_fail "isolated follower $F still serving (serving=$v; 'down': no status answer)"
 	adm "$F" fault heal >/dev/null
 	sleep 2
 	N=$(wait_leader 10)

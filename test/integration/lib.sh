@@ -35,8 +35,8 @@ lk_backtraces() {
 		echo "---- threads of pid $p ($(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null))"
 		timeout 20 gdb -p "$p" -batch -ex 'thread apply all bt 8' 2>/dev/null |
 			grep -E '^(Thread|#)' |
-			grep -vE 'futex|pthread_cond|clock_nanosleep|epoll_wait|start_thread|clone3' |
-			cut -c1-150 | head -n 40
+			grep -vE 'futex|pthread_cond|clock_nanosleep|epoll_wait|start_thread|clone3| in \?\? \(\)' |
+			cut -c1-150 | head -n 150
 	done
 }
 
