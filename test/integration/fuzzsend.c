@@ -168,28 +168,36 @@ bad_frame(int i, int allow_oversize, int *oversized)
  * stopped (a peer listener is replaced every 3 s while its link is down).
  * Returns the socket, -1 on a timeout or refusal. */
 #define RAW_WAIT_S 15
+/* One connection attempt: the socket, -1 on failure, with *retry set when
+ * the port refused (a listener being replaced refuses for a moment). */
 static int
-raw_connect(const struct sockaddr_in *a)
+raw_connect_once(const struct sockaddr_in *a, int wait_ms, int *retry)
 {
 	struct timeval tv = { RAW_WAIT_S, 0 };
 	struct pollfd pfd;
 	int fd, err = 0, fl;
 	socklen_t el = sizeof(err);
 
+	*retry = 0;
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		return -1;
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
 		goto fail;
 	if (connect(fd, (const struct sockaddr *) a, sizeof(*a)) != 0) {
+		if (errno == ECONNREFUSED)
+			*retry = 1;
 		if (errno != EINPROGRESS)
 			goto fail;
 		pfd.fd = fd;
 		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, RAW_WAIT_S * 1000) != 1
-		    || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0
-		    || err != 0)
+		if (poll(&pfd, 1, wait_ms) != 1
+		    || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0)
 			goto fail;
+		if (err != 0) {
+			*retry = err == ECONNREFUSED || err == ECONNRESET;
+			goto fail;
+		}
 	}
 	if (fcntl(fd, F_SETFL, fl) != 0
 	    || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
@@ -198,6 +206,29 @@ raw_connect(const struct sockaddr_in *a)
 fail:
 	close(fd);
 	return -1;
+}
+
+/* A daemon renews the listener of a peer link that is down every 3 s (see
+ * proto_link_renew), and the port refuses while it does: refusals are
+ * retried until RAW_WAIT_S is over. */
+static int
+raw_connect(const struct sockaddr_in *a)
+{
+	struct timespec t0, t;
+	int fd, retry, left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = RAW_WAIT_S * 1000
+		    - (int) ((t.tv_sec - t0.tv_sec) * 1000
+		        + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return -1;
+		if ((fd = raw_connect_once(a, left, &retry)) >= 0 || !retry)
+			return fd;
+		nng_msleep(20);
+	}
 }
 
 static int
