@@ -11,7 +11,9 @@
 #  5. docker-compose build + up -d, waits until every container is healthy
 #  6. `lkctl health` from the host through the published port: exit 0 and
 #     all three servers up
-#  7. always (trap): down -v --rmi all; if it started dockerd itself, also
+#  7. a user from the host: register, a login session that stores a secret,
+#     reads it back and logs out; a wrong password is refused
+#  8. always (trap): down -v --rmi all; if it started dockerd itself, also
 #     prune, stop dockerd, remove its state, docker0, its iptables rules and
 #     sysctl changes. A final check fails the run if anything is left.
 # Packages stay installed. Must run as root. See deploy/COMPOSE.md.
@@ -456,5 +458,31 @@ echo "$out" | sed 's/^/  | /'
 up=$(echo "$out" | awk '$1 ~ /^[0-9]+$/ && $2 == "up"' | wc -l)
 [ "$up" -eq "$N" ] || die "$up of $N servers up through the aggregator"
 say "all $N servers up through the aggregator on 127.0.0.1:$port"
+
+# ---- 7. a user through the cluster: register, log in, a secret back ---------------------
+phase "user session (host)"
+failed_step="a user through the compose cluster"
+lk() { "$bin/lkctl" -c "$LK_COMPOSE_DIR/cluster.conf" "$@"; }
+i=0
+until [ "$(lk health 2>/dev/null | grep -c ' serving ')" = "$N" ]; do
+	i=$((i + 1))
+	[ "$i" -le 300 ] || die "consensus not serving on all $N servers within 30 s"
+	sleep 0.1
+done
+export LK_PASSWORD='compose test password'
+lk register alice >"$work/register.out" 2>&1 || {
+	cat "$work/register.out"
+	die "lkctl register exited non-zero"
+}
+printf '%s\n' 'store-secret compose-secret' 'retrieve-secret LAST' logout check |
+	lk session alice >"$work/session.out" 2>&1 || true
+sed 's/^/  | /' "$work/session.out"
+grep -q '^ok text=compose-secret' "$work/session.out" ||
+	die "the stored secret did not come back through the cluster"
+grep -q '^error 524 ' "$work/session.out" ||
+	die "an operation after logout was not refused"
+LK_PASSWORD=wrong lk login alice >/dev/null 2>&1 &&
+	die "a wrong password logged in"
+say "registered, logged in, stored and read back a secret, logged out"
 failed_step=""
 # cleanup (trap) tears everything down and verifies it.
