@@ -529,10 +529,11 @@ job_free(struct job *j)
 
 /* A command that every server holding the same data proposes: one
  * deterministic client session (client_id from its content, seq 1), so the
- * state machine executes it once and gives each the same result. */
+ * state machine executes it once and gives each the same result. A delete
+ * names its request (reqid) instead of a hash: see PROTO_T_OP_DELETE_KEY. */
 static void
-shared_cmd(struct cons_cmd *c, uint8_t type, const uint8_t rid[H32],
-    uint64_t version, const uint8_t hash[H32])
+shared_cmd_req(struct cons_cmd *c, uint8_t type, const uint8_t rid[H32],
+    uint64_t version, const uint8_t hash[H32], const uint8_t reqid[16])
 {
 	uint8_t d[H32], v[8];
 	int i;
@@ -540,7 +541,11 @@ shared_cmd(struct cons_cmd *c, uint8_t type, const uint8_t rid[H32],
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < 8; i++)
 		v[i] = (uint8_t) (version >> (56 - 8 * i));
-	h32(d, "lk shared cmd v1", rid, H32, v, 8, hash, hash ? H32 : 0);
+	if (reqid != NULL)
+		h32(d, "lk shared delete v1", rid, H32, v, 8, reqid, 16);
+	else
+		h32(d, "lk shared cmd v1", rid, H32, v, 8, hash,
+		    hash ? H32 : 0);
 	for (i = 0; i < 8; i++)
 		c->client_id = c->client_id << 8 | d[i];
 	if (c->client_id == 0)
@@ -551,6 +556,13 @@ shared_cmd(struct cons_cmd *c, uint8_t type, const uint8_t rid[H32],
 	c->version = version;
 	if (hash != NULL && type == CONS_CMD_SET_RECORD)
 		memcpy(c->hash, hash, H32);
+}
+
+static void
+shared_cmd(struct cons_cmd *c, uint8_t type, const uint8_t rid[H32],
+    uint64_t version, const uint8_t hash[H32])
+{
+	shared_cmd_req(c, type, rid, version, hash, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1553,14 +1565,20 @@ srv_handle_sealed(struct srv *s, const struct srv_req *rq, const uint8_t *frame,
 		j->action = SRV_AUD_DELETE_KEY;
 		memcpy(j->key_id, q.d.key_id, H32);
 		key_rid(j->rid, x->uid, q.d.key_id);
-		if (srv_cons_record(s, j->rid, &ver, key + 1, &del) != 0
-		    || del) {
+		if (srv_cons_record(s, j->rid, &ver, key + 1, &del) != 0) {
 			rv = SRV_ENOKEY;
 			break;
 		}
-		j->version = ver + 1;
+		/* A server slower than the others can find the key already
+		 * deleted by this very request (they committed it first; seen
+		 * in accounts.sh on a loaded machine): it proposes the same
+		 * command (the tombstone's version, the same request id),
+		 * which the state machine answers from the first execution.
+		 * A key deleted by an earlier request gets CONS_R_DELETED. */
+		j->version = del ? ver : ver + 1;
 		memset(j->hash, 0, H32);
-		shared_cmd(&cmd, CONS_CMD_DELETE_RECORD, j->rid, ver + 1, NULL);
+		shared_cmd_req(&cmd, CONS_CMD_DELETE_RECORD, j->rid, j->version,
+		    NULL, reqid);
 		rv = srv_cons_submit(s, &cmd, CMD_TIMEOUT_MS, op_store_done, j);
 		break;
 	default:
