@@ -8,15 +8,15 @@
  * generation or sequence number. The payload is one or more operations:
  *   op u8 (1 put, 2 del) | dbi u8 | klen u16 | [vlen u32] | key | [value]
  * All integers are big-endian. */
+#include <pthread.h>
 #include <string.h>
 
 #include "cons_int.h"
 
-/* CRC32C (Castagnoli, reflected polynomial 0x82F63B78), table built on
- * first use; the table is the same for every caller, so a race between
- * two first uses writes the same values. */
+/* CRC32C (Castagnoli, reflected polynomial 0x82F63B78), table built once
+ * on first use (pthread_once: stores may live on different threads). */
 static uint32_t crc_tab[256];
-static int crc_ready;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void
 crc_init(void)
@@ -30,7 +30,6 @@ crc_init(void)
 			c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
 		crc_tab[i] = c;
 	}
-	crc_ready = 1;
 }
 
 uint32_t
@@ -38,8 +37,7 @@ cons_crc32c(uint32_t crc, const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	if (!crc_ready)
-		crc_init();
+	(void) pthread_once(&crc_once, crc_init);
 	crc = ~crc;
 	for (i = 0; i < n; i++)
 		crc = crc_tab[(crc ^ p[i]) & 0xff] ^ (crc >> 8);

@@ -591,6 +591,34 @@ START_TEST(wal_batch_larger_than_wal)
 }
 END_TEST
 
+/* The checksum is CRC32C: its standard check value, and the seal fills
+ * every header field. */
+START_TEST(wal_crc_and_seal)
+{
+	uint8_t rec[CONS_WAL_HDR + 4] = { 0 };
+	size_t n = 0;
+	struct cons_wal_op op;
+
+	ck_assert_uint_eq(
+	    cons_crc32c(0, (const uint8_t *) "123456789", 9), 0xE3069283u);
+	memcpy(rec + CONS_WAL_HDR, "\x02\x01\x00\x00", 4);
+	cons_wal_seal(rec, 4, 7, 9);
+	ck_assert_uint_eq(rd32(rec), 4);
+	ck_assert_uint_eq(rd64(rec + 8), 7);
+	ck_assert_uint_eq(rd64(rec + 16), 9);
+	ck_assert_uint_eq(rd32(rec + 4),
+	    cons_crc32c(cons_crc32c(0, rec, 4), rec + 8, CONS_WAL_HDR - 8 + 4));
+	/* a delete with an empty key does not decode */
+	ck_assert_int_eq(
+	    cons_wal_op_next(&op, rec + CONS_WAL_HDR, 4, &n), CONS_ECORRUPT);
+	ck_assert_uint_eq(cons_wal_rec_size(0), CONS_WAL_ALIGN);
+	ck_assert_uint_eq(
+	    cons_wal_rec_size(CONS_WAL_ALIGN - CONS_WAL_HDR), CONS_WAL_ALIGN);
+	ck_assert_uint_eq(cons_wal_rec_size(CONS_WAL_ALIGN - CONS_WAL_HDR + 1),
+	    2 * CONS_WAL_ALIGN);
+}
+END_TEST
+
 Suite *
 wal_suite(void)
 {
@@ -598,6 +626,7 @@ wal_suite(void)
 	TCase *tc = tcase_create("wal");
 
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, wal_crc_and_seal);
 	tcase_add_test(tc, wal_crash_keeps_synced);
 	tcase_add_test(tc, wal_aux_and_reads_after_sync);
 	tcase_add_test(tc, wal_torn_tail);
