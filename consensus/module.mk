@@ -11,6 +11,7 @@ $(eval $(call lk_prog,cons-sim,consensus/sim/main.c,conssim cons proto lkcommon)
 $(eval $(call lk_test,check_cons,$(wildcard test/consensus/*.c),conssim cons proto lkcommon))
 
 $(eval $(call lk_fuzz,fuzz_cons_wire,test/fuzz/fuzz_cons_wire.c,cons proto lkcommon))
+$(eval $(call lk_fuzz,fuzz_cons_wal,test/fuzz/fuzz_cons_wal.c,cons proto lkcommon))
 
 # make bench: commit latency and throughput of real keyserver clusters (3
 # and 5 processes) beside a 3-member etcd cluster, same run, same workload.

@@ -4,7 +4,7 @@
  * ticks (srv_cons_poll), commands (srv_cons_submit) and persist
  * completions (srv_cons_flush). Each is one cons_node_step whose actions
  * are carried out at once, in order:
- *   PERSIST -> cons_store_write into the store's open LMDB batch;
+ *   PERSIST -> cons_store_write into the store's open batch;
  *   SEND    -> cons_msg_encode into a CONS_RAFT frame on the peer's link
  *              (these never depend on unsynced state: the core holds back
  *              every message that does until PERSISTED);
@@ -12,10 +12,10 @@
  *              (client_id, seq).
  * At the end of a turn of the owner loop srv_cons_flush proposes every
  * command submitted during the turn in one PROPOSE step, makes the local
- * backstop's reservations durable, commits the batch (one durable LMDB
- * commit for everything the turn wrote) and only then feeds PERSISTED with
- * the last id written, repeating until nothing is unsynced. Any storage
- * error is fail-stop (srv_fatal). Design: docs/CONSENSUS.md §10. */
+ * backstop's reservations durable, syncs the batch (one write-ahead-log
+ * record and fdatasync for everything the turn wrote) and only then feeds
+ * PERSISTED with the last id written, repeating until nothing is unsynced. Any
+ * storage error is fail-stop (srv_fatal). Design: docs/CONSENSUS.md §10. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -258,6 +258,8 @@ START_TEST(lmdb_store)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/lock.mdb", dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/wal", dir);
+	unlink(path);
 	rmdir(dir);
 }
 END_TEST
@@ -302,6 +304,8 @@ START_TEST(lmdb_full_is_fatal)
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/lock.mdb", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/wal", dir);
 	unlink(path);
 	rmdir(dir);
 }

@@ -9,6 +9,7 @@ Suite *wire_suite(void);
 Suite *sm_suite(void);
 Suite *core_suite(void);
 Suite *store_suite(void);
+Suite *wal_suite(void);
 Suite *sim_suite(void);
 
 int
@@ -23,6 +24,7 @@ main(void)
 	srunner_add_suite(sr, sm_suite());
 	srunner_add_suite(sr, core_suite());
 	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, wal_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
