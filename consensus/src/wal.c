@@ -179,6 +179,29 @@ rec_check(
 	return 0;
 }
 
+/* Is there a valid record of gen with a sequence number above seq at or
+ * after off + CONS_WAL_ALIGN? Records are written one after the other,
+ * each flushed before the next, so a torn write is never followed by a
+ * later record of its generation: one that is means the record at off was
+ * damaged after it was made durable (bit rot, a bad copy), and dropping
+ * what follows would silently lose acknowledged batches. */
+static int
+later_record(
+    const uint8_t *buf, size_t len, size_t off, uint64_t gen, uint64_t seq)
+{
+	size_t q, n;
+
+	for (q = off + CONS_WAL_ALIGN; q < len && len - q >= CONS_WAL_HDR;
+	     q += CONS_WAL_ALIGN) {
+		n = get32(buf + q);
+		if (get64(buf + q + 8) == gen && get64(buf + q + 16) > seq
+		    && n <= len - q - CONS_WAL_HDR
+		    && get32(buf + q + 4) == rec_crc(buf + q, n))
+			return 1;
+	}
+	return 0;
+}
+
 int
 cons_wal_scan(const uint8_t *buf, size_t len, uint64_t gen, cons_wal_op_fn fn,
     void *ctx, size_t *end, uint64_t *nrec)
@@ -211,5 +234,5 @@ cons_wal_scan(const uint8_t *buf, size_t len, uint64_t gen, cons_wal_op_fn fn,
 		*end = off < len ? off : len;
 		*nrec = seq;
 	}
-	return 0;
+	return later_record(buf, len, off, gen, seq) ? CONS_ECORRUPT : 0;
 }
