@@ -78,8 +78,9 @@ void cons_wal_seal(uint8_t *rec, size_t plen, uint64_t gen, uint64_t seq);
  * stops at the first offset that holds no valid record of (gen, seq):
  * the torn or never-written tail. Out: *end (offset after the last valid
  * record, at most len) and *nrec. Returns 0, CONS_ECORRUPT (a record with
- * a valid checksum whose payload is empty or does not decode; none of
- * that record is passed to fn) or fn's nonzero code. */
+ * a valid checksum whose payload is empty or does not decode, none of
+ * that record passed to fn; or a valid record of gen with a later seq
+ * after the end: damage, not a torn tail) or fn's nonzero code. */
 int cons_wal_scan(const uint8_t *buf, size_t len, uint64_t gen,
     cons_wal_op_fn fn, void *ctx, size_t *end, uint64_t *nrec);
 
