@@ -15,7 +15,9 @@
 #   channel   a replayed, a reordered and a moved frame are refused
 #   guesses   wrong passwords spread over different server subsets lock
 #             the account after hard_limit attempts in total (522), for the
-#             right password too; lkctl admin unlock restores it
+#             right password too; lkctl admin unlock restores it; the
+#             attempts past soft_limit wait for the backoff (1 s, then 2 s:
+#             checked as lower bounds), for an unknown name alike
 #   failures  SIGKILL n-t servers: register, login, every operation and a
 #             password change work; one more: login and register fail
 #             closed with a clear error; restart: back without operator
@@ -28,6 +30,7 @@ set -eu
 
 export LK_KSF=1,8192
 HARD=4
+SOFT=2 # attempts 3 and 4 wait backoff_base_ms (1000), then twice that
 IDLE=2500
 T0=$(date +%s)
 
@@ -39,7 +42,7 @@ acct_up() { # N T
 		lk_fail "mkcluster failed"
 	for i in $(seq 1 "$LK_N"); do
 		printf '\n[consensus]\nsoft_limit = %s\nhard_limit = %s\n[accounts]\nsession_idle_ms = %s\nblob_max = 1000\n' \
-			"$HARD" "$HARD" "$IDLE" >>"$LK_DIR/ks$i.conf"
+			"$SOFT" "$HARD" "$IDLE" >>"$LK_DIR/ks$i.conf"
 		lk_start_server "$i"
 	done
 	lk_start_agg
@@ -223,21 +226,35 @@ EOF
 
 # Wrong passwords over different subsets of t servers: HARD attempts in
 # total lock the account everywhere.
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# backoff_at_least K ELAPSED_MS NAME: attempt K past SOFT waited at least
+# backoff_base_ms * 2^(K - SOFT - 1). A lower bound only: a loaded machine
+# can make any attempt slower, never the server's wait shorter.
+backoff_at_least() {
+	[ "$1" -gt "$SOFT" ] || return 0
+	want=$((1000 << ($1 - SOFT - 1)))
+	[ "$2" -ge "$want" ] || lk_fail "attempt $1 on $3 took $2 ms: the backoff is $want ms"
+}
+
 guesses() {
 	run '^ok registered carol' env LK_PASSWORD=pw-carol "$BIN/lkctl" -c "$LK_DIR/cluster.conf" register carol
 	if [ "$LK_N" = 3 ]; then subsets="1,2 2,3 1,3 1,2"; else subsets="1,2,3 3,4,5 1,4,5 2,3,5"; fi
 	k=0
 	for sub in $subsets; do
 		k=$((k + 1))
+		t=$(ms)
 		run '^error 703 ' env LK_PASSWORD=guess$k LK_LOGIN_ONLY=$sub "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login carol
+		backoff_at_least "$k" $(($(ms) - t)) carol
 	done
 	[ "$k" = "$HARD" ] || lk_fail "test needs $HARD subsets"
 	# each server saw fewer than HARD attempts, yet the account is locked
 	run '^error 522 ' env LK_PASSWORD=guess-x "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login carol
 	run '^error 522 ' env LK_PASSWORD=pw-carol "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login carol
-	# an unknown user is locked alike (the same code)
+	# an unknown user is delayed and locked alike (the same code)
 	for k in $(seq 1 "$HARD"); do
+		t=$(ms)
 		run '^error 703 ' env LK_PASSWORD=g$k "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login nobody2
+		backoff_at_least "$k" $(($(ms) - t)) nobody2
 	done
 	run '^error 522 ' env LK_PASSWORD=g "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login nobody2
 	# the operator unlocks on every server (each keeps its own local
@@ -246,7 +263,7 @@ guesses() {
 		lk_adm "$i" unlock user:carol >/dev/null || lk_fail "unlock on $i"
 	done
 	run '^ok login ' env LK_PASSWORD=pw-carol "$BIN/lkctl" -c "$LK_DIR/cluster.conf" login carol
-	lk_log "guess limit: $HARD wrong passwords over subsets $subsets lock the account"
+	lk_log "guess limit: $HARD wrong passwords over subsets $subsets lock the account; attempts past $SOFT waited the backoff"
 }
 
 failures() {
