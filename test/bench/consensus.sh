@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: consensus commit latency and throughput of the keyservers
-# (3 and 5 real processes on loopback, LMDB, mutual TLS between servers)
+# (3 and 5 real processes on loopback, LMDB with a write-ahead log, mutual
+# TLS between servers)
 # and of a 3-member etcd cluster (Debian's etcd-server, installed if
 # missing, started and stopped here), with the same workload and the same
 # load generator (lk-consload), printed side by side.
@@ -207,8 +208,8 @@ row() { # NAME LABEL NODES
 	echo
 	echo "| system                             | nodes | seq p50 ms | seq p99 ms | seq ops/s | 32p ops/s | 32p p50 ms | 32p p99 ms |"
 	echo "|------------------------------------|------:|-----------:|-----------:|----------:|----------:|-----------:|-----------:|"
-	row ks3 "keyservers (LMDB, mutual TLS)" 3
-	row ks5 "keyservers (LMDB, mutual TLS)" 5
+	row ks3 "keyservers (LMDB+WAL, mutual TLS)" 3
+	row ks5 "keyservers (LMDB+WAL, mutual TLS)" 5
 	row etcd3 "etcd $ETCD_VERSION (v3 JSON gateway)" 3
 	echo
 	if [ "$etcd_ok" = 1 ]; then
