@@ -119,7 +119,9 @@ check: all
 # Same suites under AddressSanitizer and UBSan; the simulator runs 200 seeds
 # per size instead of 2000 (it is 5-10x slower there).
 asan:
-	$(Q)LK_SIM_SEEDS_PER_CASE=50 LK_SUITE_TIMEOUT=3600 $(MAKE) --no-print-directory BUILD=build-asan \
+	$(Q)LK_SIM_SEEDS_PER_CASE=50 LK_SUITE_TIMEOUT=3600 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/test/lsan-nng.supp:print_suppressions=0 \
+	    $(MAKE) --no-print-directory BUILD=build-asan \
 	    OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 

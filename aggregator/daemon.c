@@ -491,10 +491,16 @@ agg_close(struct agg *a)
 	if (a->tls_probe != NULL)
 		nng_tls_config_free(a->tls_probe);
 	a->tls_probe = NULL;
-	proto_srv_close(a->front);
+	if (proto_srv_close(a->front) != 0)
+		LK_WARN("closing the client endpoint: abandoned after 2 s (nng "
+		        "1.5.2, nng#1543)");
 	a->front = NULL;
 	for (i = 1; i <= PROTO_MAX_NODES; i++) {
-		proto_cli_close(a->servers[i].cli);
+		if (proto_cli_close(a->servers[i].cli) != 0)
+			LK_WARN(
+			    "closing the connection to server %d: abandoned "
+			    "after 2 s (nng 1.5.2, nng#1543)",
+			    i);
 		a->servers[i].cli = NULL;
 		if (a->servers[i].tls != NULL)
 			nng_tls_config_free(a->servers[i].tls);

@@ -400,7 +400,11 @@ link_watchdog(struct srv *s, uint64_t now)
 			LK_WARN("peer %d: link not back 2 s after its "
 			        "connection was dropped: replacing its socket",
 			    i);
-			proto_link_close(p->link);
+			if (proto_link_close(p->link) != 0)
+				LK_WARN("peer %d: closing the old socket: "
+				        "abandoned after 2 s (nng 1.5.2, "
+				        "nng#1543)",
+				    i);
 			p->link = NULL;
 			p->dropped_at = 0;
 			p->up_since = 0;
@@ -503,12 +507,19 @@ srv_close(struct srv *s)
 	if (s->tls_probe != NULL)
 		nng_tls_config_free(s->tls_probe);
 	s->tls_probe = NULL;
-	proto_srv_close(s->agg);
+	if (proto_srv_close(s->agg) != 0)
+		LK_WARN("closing the aggregator endpoint: abandoned after 2 s "
+		        "(nng 1.5.2, nng#1543)");
 	s->agg = NULL;
-	proto_srv_close(s->admin);
+	if (proto_srv_close(s->admin) != 0)
+		LK_WARN("closing the admin endpoint: abandoned after 2 s (nng "
+		        "1.5.2, nng#1543)");
 	s->admin = NULL;
 	for (i = 1; i <= PROTO_MAX_NODES; i++) {
-		proto_link_close(s->peers[i].link);
+		if (proto_link_close(s->peers[i].link) != 0)
+			LK_WARN("closing the link to peer %d: abandoned after "
+			        "2 s (nng 1.5.2, nng#1543)",
+			    i);
 		s->peers[i].link = NULL;
 		if (s->tls_peer[i] != NULL)
 			nng_tls_config_free(s->tls_peer[i]);

@@ -90,7 +90,9 @@ int proto_srv_open(struct proto_srv **out, struct proto_evq *q, int endpoint,
     const char *url, nng_tls_config *tls, size_t max_msg, int nctx);
 /* Sends msg (ownership passes, even on error) as the reply on slot. */
 int proto_srv_reply(struct proto_srv *s, uint32_t slot, nng_msg *msg);
-void proto_srv_close(struct proto_srv *s);
+/* 0, or PROTO_ETIMEOUT when nng did not close the socket within 2 s and it
+ * was abandoned (nng 1.5.2, nng#1543; the same for the other closes). */
+int proto_srv_close(struct proto_srv *s);
 /* Replaces the listener (same URL and TLS); established connections and
  * requests in flight are unaffected. See the watchdog below. */
 int proto_srv_relisten(struct proto_srv *s);
@@ -109,7 +111,7 @@ int proto_cli_send(
     struct proto_cli *c, nng_msg *msg, int timeout_ms, uint64_t tag);
 /* Number of live pipes (0 = not connected). */
 int proto_cli_pipes(const struct proto_cli *c);
-void proto_cli_close(struct proto_cli *c);
+int proto_cli_close(struct proto_cli *c);
 
 /* ---- pair1 peer link ---- */
 /* listen != 0: listen on url for the one peer; else dial it. */
@@ -120,7 +122,7 @@ int proto_link_open(struct proto_link **out, struct proto_evq *q, int endpoint,
  * network. */
 int proto_link_send(struct proto_link *l, nng_msg *msg);
 int proto_link_up(const struct proto_link *l);
-void proto_link_close(struct proto_link *l);
+int proto_link_close(struct proto_link *l);
 /* Closes the link's connections but keeps its socket, listener and dialer
  * (a dialing link redials): how a link that is up but silent is reset.
  * Closing the socket instead risks nng 1.5.2's nng_close hang (nng#1543).

@@ -203,21 +203,23 @@ proto_cli_pipes(const struct proto_cli *c)
 	return pipeset_count(&((struct proto_cli *) c)->pipes);
 }
 
-void
+int
 proto_cli_close(struct proto_cli *c)
 {
 	int i;
 
 	if (c == NULL)
-		return;
+		return 0;
 	atomic_store(&c->closing, 1);
 	for (i = 0; i < c->nslots; i++)
 		nng_aio_stop(c->slots[i].aio);
 	if (net_close(c->sock, NET_CLOSE_MS) != 0)
-		return; /* abandoned: nng may still use the slots */
+		return PROTO_ETIMEOUT; /* abandoned: nng may still use the slots
+		                        */
 	for (i = 0; i < c->nslots; i++)
 		nng_aio_free(c->slots[i].aio);
 	free(c->slots);
 	pipeset_fini(&c->pipes);
 	free(c);
+	return 0;
 }

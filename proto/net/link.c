@@ -193,21 +193,23 @@ proto_link_drop_pipes(struct proto_link *l)
 	return n;
 }
 
-void
+int
 proto_link_close(struct proto_link *l)
 {
 	if (l == NULL)
-		return;
+		return 0;
 	atomic_store(&l->closing, 1);
 	nng_aio_stop(l->aio);
 	if (net_close(l->sock, NET_CLOSE_MS) != 0)
-		return; /* abandoned: nng may still call link_pipe_cb */
+		return PROTO_ETIMEOUT; /* abandoned: nng may still call
+		                          link_pipe_cb */
 	nng_aio_free(l->aio);
 	if (l->tls != NULL)
 		nng_tls_config_free(l->tls);
 	free(l->url);
 	pipeset_fini(&l->pipes);
 	free(l);
+	return 0;
 }
 
 /* A link that stays down cannot tell a dead peer from a dead endpoint of

@@ -157,18 +157,19 @@ proto_srv_reply(struct proto_srv *s, uint32_t slot, nng_msg *msg)
 	return 0;
 }
 
-void
+int
 proto_srv_close(struct proto_srv *s)
 {
 	int i;
 
 	if (s == NULL)
-		return;
+		return 0;
 	atomic_store(&s->closing, 1);
 	for (i = 0; i < s->nslots; i++)
 		nng_aio_stop(s->slots[i].aio);
 	if (net_close(s->sock, NET_CLOSE_MS) != 0)
-		return; /* abandoned: nng may still use the slots */
+		return PROTO_ETIMEOUT; /* abandoned: nng may still use the slots
+		                        */
 	for (i = 0; i < s->nslots; i++)
 		nng_aio_free(s->slots[i].aio);
 	if (s->tls != NULL)
@@ -176,6 +177,7 @@ proto_srv_close(struct proto_srv *s)
 	free(s->url);
 	free(s->slots);
 	free(s);
+	return 0;
 }
 
 /* nng 1.5.2 stops a listener for good when a peer's SP negotiation fails

@@ -43,7 +43,12 @@ lk_backtraces() {
 lk_cleanup() {
 	for p in $LK_PIDS; do kill -9 "$p" 2>/dev/null || true; done
 	for p in $LK_PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$LK_DIR"
+	# LK_KEEP=1 keeps the logs and data of a run for a post-mortem
+	if [ "${LK_KEEP:-0}" = 1 ]; then
+		echo "kept: $LK_DIR" >&2
+	else
+		rm -rf "$LK_DIR"
+	fi
 }
 trap lk_cleanup EXIT INT TERM
 
