@@ -248,6 +248,16 @@ srv_tick(struct srv *s)
 	hb.counter = s->hb_counter;
 	now = srv_now_ms();
 	link_watchdog(s, now);
+	/* A close nng has not finished 10 s after it was given up on: the
+	 * reaper is stuck for good (nng#1543), sockets can no longer be
+	 * replaced, and links die one by one. Every start is a recovery
+	 * (docs/CONSENSUS.md §3), so main restarts the process in place. */
+	if (!proto_net_wedged())
+		s->wedged_since = 0;
+	else if (s->wedged_since == 0)
+		s->wedged_since = now;
+	else if (now - s->wedged_since >= 10000)
+		s->restart = 1;
 	for (i = 1; i <= s->cfg.n; i++) {
 		struct srv_peer *p = &s->peers[i];
 		int rv;

@@ -247,6 +247,8 @@ struct srv {
 	uint32_t drop_in, drop_out; /* fault hook masks, bit i = server i */
 	struct srv_acct *acct; /* NULL when [keys] is not configured */
 	int stale; /* a stored record disagreed with consensus (HEALTH) */
+	uint64_t wedged_since; /* proto_net_wedged() seen since (0: never) */
+	int restart; /* main: re-execute this process (srv_tick sets it) */
 };
 
 /* Logs and exits at once: storage failures are fail-stop. */

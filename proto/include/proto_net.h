@@ -155,6 +155,11 @@ int proto_call(const char *url, nng_tls_config *tls, const uint8_t *req,
     size_t reqlen, int timeout_ms, size_t max_msg, nng_msg **reply, char *err,
     size_t errcap);
 
+/* 1 while a socket close given up on (net_close, 2 s) has still not
+ * returned: nng 1.5.2's reaper is stuck (nng#1543) and this process's
+ * transport cannot recover without a restart. */
+int proto_net_wedged(void);
+
 /* Writes every non-zero nng counter (sockets, listeners, dialers, pipes:
  * accept errors by cause, rejects, bytes) to stderr, for operators. */
 void proto_net_dump_stats(void);

@@ -111,6 +111,12 @@ close_main(void *arg)
 }
 
 int
+proto_net_wedged(void)
+{
+	return atomic_load(&closes_stuck) > 0;
+}
+
+int
 net_close(nng_socket sock, int timeout_ms)
 {
 	struct timespec until;
