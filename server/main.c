@@ -13,7 +13,7 @@
 
 int srv_keygen(const char *dir);
 
-static volatile sig_atomic_t stop_flag, stats_flag;
+static volatile sig_atomic_t stop_flag, stats_flag, hup_flag;
 
 static void
 on_signal(int sig)
@@ -107,6 +107,16 @@ restart_in_place(char **argv)
 		closedir(d);
 	}
 	execv("/proc/self/exe", argv);
+}
+
+/* SIGHUP: restart in place, as sshd does (the configuration is read again
+ * by the new image). Also how chaos runs and the tests exercise the
+ * restart that a stuck nng reaper triggers. */
+static void
+on_hup(int sig)
+{
+	(void) sig;
+	hup_flag = 1;
 }
 
 int
@@ -215,6 +225,8 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (srv_open(&s, err, sizeof(err)) != 0) {
@@ -242,14 +254,19 @@ main(int argc, char **argv)
 		if (cw < wait)
 			wait = cw;
 		srv_step(&s, wait > 100 ? 100 : wait);
-		if (s.restart) {
+		if (s.restart || hup_flag) {
 			/* the turn's writes are durable (srv_step ends with
 			 * the commit); what is in flight is lost as in a
 			 * crash, and every start is a recovery */
-			LK_ERROR("nng's reaper has been stuck for 10 s (nng "
-			         "1.5.2, nng#1543): peer links can no longer "
-			         "be replaced; restarting this process in "
-			         "place");
+			if (s.restart)
+				LK_ERROR(
+				    "nng's reaper has been stuck for 10 s "
+				    "(nng 1.5.2, nng#1543): peer links can "
+				    "no longer be replaced; restarting this "
+				    "process in place");
+			else
+				LK_WARN("SIGHUP: restarting this process in "
+				        "place");
 			restart_in_place(argv);
 			LK_ERROR(
 			    "restart failed: %s; stopping", strerror(errno));

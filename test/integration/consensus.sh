@@ -14,6 +14,9 @@
 #               by other servers, survives SIGKILL, yields to its own reset
 #   kill        SIGKILL the leader under load (8 proposers): no acknowledged
 #               attempt lost; the failover gap is reported
+#   hup         SIGHUP a follower under load: it restarts in place (the same
+#               pid, the restart a stuck nng reaper triggers), recovers and
+#               serves again; no acknowledged attempt lost
 #   minority    an isolated leader (n=3), and an isolated pair including the
 #               leader (n=5), answer no ATTEMPT; the majority goes on; after
 #               healing they follow and converge
@@ -250,6 +253,27 @@ minority() { # n=3: the leader alone; n=5: the leader and one follower
 	"$BIN/lk-consload" check "$h" --final $(socks $(all_ids)) || lk_fail "minority: history check"
 }
 
+hup() {
+	h="$LK_DIR/hup.hist"
+	L=$(wait_leader 20)
+	F=$(all_ids | grep -vx "$L" | head -n 1)
+	p=$(lk_pid "ks$F")
+	lk_log "hup: SIGHUP follower $F (pid $p) under load"
+	"$BIN/lk-consload" run --threads 4 --duration 5 --users 4 --prefix hup \
+		--timeout 2000 --history "$h" --label load $(socks $(all_ids)) >"$LK_DIR/hup.out" 2>&1 &
+	lp=$!
+	sleep 1.5
+	kill -HUP "$p"
+	wait "$lp" || lk_fail "load generator failed: $(cat "$LK_DIR/hup.out")"
+	cat "$LK_DIR/hup.out"
+	kill -0 "$p" 2>/dev/null && [ "$(lk_pid "ks$F")" = "$p" ] || lk_fail "hup: ks$F (pid $p) is gone"
+	grep -q 'SIGHUP: restarting this process in place' "$LK_DIR/ks$F.log" || lk_fail "hup: ks$F did not log its restart"
+	[ "$(grep -c "node $F of $LK_N .* serving on" "$LK_DIR/ks$F.log")" -ge 2 ] || lk_fail "hup: ks$F did not start again"
+	lk_wait_serving 20
+	"$BIN/lk-consload" check "$h" --final $(socks $(all_ids)) || lk_fail "hup: history check"
+	lk_log "hup: follower $F restarted in place (pid $p), serving again; history consistent"
+}
+
 rejoin() {
 	L=$(wait_leader 20)
 	T=$(st "$L" term)
@@ -329,6 +353,7 @@ start_all
 basics
 backstop
 kill_leader
+hup
 rejoin
 minority
 rollback
