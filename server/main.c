@@ -87,16 +87,49 @@ srv_probe(const char *url)
 	return 0;
 }
 
+#define FAULT_ENV "LK_RESTART_FAULT_HOOK"
+
+/* After a restart in place: the fault hook the old image had. */
+static void
+keep_fault(struct srv *s)
+{
+	const char *v = getenv(FAULT_ENV);
+	/* as srv_handle_cons_fault: only other servers' bits */
+	unsigned valid = (unsigned) (((1ull << (s->cfg.n + 1)) - 1) & ~1ull)
+	    & ~(1u << s->cfg.id);
+	unsigned in, out;
+	char tail;
+
+	if (v == NULL)
+		return;
+	if (sscanf(v, "%u,%u%c", &in, &out, &tail) == 2
+	    && ((in & valid) != 0 || (out & valid) != 0)) {
+		s->drop_in = in & valid;
+		s->drop_out = out & valid;
+		LK_WARN("fault hook kept across the restart: dropping traffic "
+		        "from 0x%x and to 0x%x",
+		    s->drop_in, s->drop_out);
+	}
+	(void) unsetenv(FAULT_ENV);
+}
+
 /* Restarts the process in place: the same pid (what a supervisor or the
  * tests watch) and arguments, and a fresh nng. Every descriptor but the
  * standard ones is marked close-on-exec first, so that the new image can
  * bind the ports the old sockets held. Returns only if execv failed. */
 static void
-restart_in_place(char **argv)
+restart_in_place(const struct srv *s, char **argv)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
+	char fault[32];
 	int fd;
+
+	/* An injected partition (the admin fault hook) is not healed by a
+	 * restart: the new image takes it back from here (keep_fault). */
+	snprintf(fault, sizeof(fault), "%u,%u", (unsigned) s->drop_in,
+	    (unsigned) s->drop_out);
+	(void) setenv(FAULT_ENV, fault, 1);
 
 	if (d != NULL) {
 		while ((e = readdir(d)) != NULL) {
@@ -234,6 +267,7 @@ main(int argc, char **argv)
 		srv_close(&s);
 		return 1;
 	}
+	keep_fault(&s);
 	LK_INFO("node %u of %u (t = %u) serving on %s", s.cfg.id, s.cfg.n,
 	    s.cfg.t, s.cfg.listen_agg);
 	next_tick = srv_now_ms();
@@ -267,7 +301,7 @@ main(int argc, char **argv)
 			else
 				LK_WARN("SIGHUP: restarting this process in "
 				        "place");
-			restart_in_place(argv);
+			restart_in_place(&s, argv);
 			LK_ERROR(
 			    "restart failed: %s; stopping", strerror(errno));
 			srv_close(&s);

@@ -185,11 +185,8 @@ proto_link_drop_pipes(struct proto_link *l)
 	n = l->pipes.n;
 	memcpy(ids, l->pipes.ids, (size_t) n * sizeof(ids[0]));
 	pthread_mutex_unlock(&l->pipes.mu);
-	for (i = 0; i < n; i++) {
-		nng_pipe p = NNG_PIPE_INITIALIZER;
-		p.id = ids[i];
-		nng_pipe_close(p);
-	}
+	for (i = 0; i < n; i++)
+		(void) net_close_obj(NET_PIPE, ids[i], NET_CLOSE_MS);
 	return n;
 }
 
@@ -225,11 +222,14 @@ proto_link_renew(struct proto_link *l)
 	nng_listener nl;
 	int rv, tries;
 
+	/* bounded: these closes take the locks a stuck reaper holds */
 	if (!l->listen) {
-		nng_dialer_close(l->dlr);
+		(void) net_close_obj(
+		    NET_DIALER, (uint32_t) nng_dialer_id(l->dlr), NET_CLOSE_MS);
 		return proto_net_err(link_dial(l));
 	}
-	nng_listener_close(l->lst);
+	(void) net_close_obj(
+	    NET_LISTENER, (uint32_t) nng_listener_id(l->lst), NET_CLOSE_MS);
 	for (tries = 0; tries < 50; tries++) {
 		if ((rv = net_listen(l->sock, l->url, l->tls, l->max_msg, &nl))
 		    != NNG_EADDRINUSE)

@@ -34,6 +34,12 @@ void net_deadline(struct timespec *ts, clockid_t clock, int ms);
  * and the caller must not free anything nng may still call back into. */
 #define NET_CLOSE_MS 2000
 int net_close(nng_socket sock, int timeout_ms);
+/* The same bound for the other nng objects a daemon closes while it runs
+ * (nng_dialer_close, nng_listener_close and nng_pipe_close take the same
+ * locks): 0, or PROTO_ETIMEOUT when given up on (or skipped because an
+ * earlier close is still stuck). */
+enum net_obj { NET_SOCKET, NET_DIALER, NET_LISTENER, NET_PIPE };
+int net_close_obj(int kind, uint32_t id, int timeout_ms);
 
 /* Creates and starts a listener on sock (TLS when tls != NULL). */
 int net_listen(nng_socket sock, const char *url, nng_tls_config *tls,

@@ -191,7 +191,8 @@ proto_srv_relisten(struct proto_srv *s)
 	nng_listener l;
 	int rv, tries;
 
-	nng_listener_close(s->lst);
+	(void) net_close_obj(
+	    NET_LISTENER, (uint32_t) nng_listener_id(s->lst), NET_CLOSE_MS);
 	/* The old listener's port is released asynchronously. */
 	for (tries = 0; tries < 50; tries++) {
 		if ((rv = net_listen(s->sock, s->url, s->tls, s->max_msg, &l))

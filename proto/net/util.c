@@ -84,14 +84,15 @@ proto_url_port_add(char *out, size_t cap, const char *url, int delta)
 	return n < 0 || (size_t) n >= cap ? PROTO_EINVAL : 0;
 }
 
-/* While an nng_close is stuck, nng's reaper is stuck for the process and
+/* While an nng close is stuck, nng's reaper is stuck for the process and
  * every later close would stick as well: they are skipped at once. A stuck
  * close that finishes after all (a slow one on a loaded machine) lets the
  * next closes run again. */
 static atomic_int closes_stuck;
 
 struct close_arg {
-	nng_socket sock;
+	int kind; /* enum net_obj */
+	uint32_t id;
 	atomic_int abandoned;
 };
 
@@ -100,7 +101,32 @@ close_main(void *arg)
 {
 	struct close_arg *c = arg;
 
-	nng_close(c->sock);
+	switch (c->kind) {
+	case NET_SOCKET: {
+		nng_socket x = NNG_SOCKET_INITIALIZER;
+		x.id = c->id;
+		nng_close(x);
+		break;
+	}
+	case NET_DIALER: {
+		nng_dialer x = NNG_DIALER_INITIALIZER;
+		x.id = c->id;
+		nng_dialer_close(x);
+		break;
+	}
+	case NET_LISTENER: {
+		nng_listener x = NNG_LISTENER_INITIALIZER;
+		x.id = c->id;
+		nng_listener_close(x);
+		break;
+	}
+	default: {
+		nng_pipe x = NNG_PIPE_INITIALIZER;
+		x.id = c->id;
+		nng_pipe_close(x);
+		break;
+	}
+	}
 	/* whoever comes second frees: the waiter, or this thread once the
 	 * waiter gave up */
 	if (atomic_exchange(&c->abandoned, 1)) {
@@ -117,7 +143,7 @@ proto_net_wedged(void)
 }
 
 int
-net_close(nng_socket sock, int timeout_ms)
+net_close_obj(int kind, uint32_t id, int timeout_ms)
 {
 	struct timespec until;
 	struct close_arg *c;
@@ -127,10 +153,14 @@ net_close(nng_socket sock, int timeout_ms)
 		return PROTO_ETIMEOUT;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return PROTO_ETRANSPORT;
-	c->sock = sock;
+	c->kind = kind;
+	c->id = id;
 	if (pthread_create(&thr, NULL, close_main, c) != 0) {
-		free(c);
-		nng_close(sock);
+		/* no thread: close here, unbounded (close_main frees c and
+		 * takes the count back) */
+		atomic_store(&c->abandoned, 1);
+		atomic_fetch_add(&closes_stuck, 1);
+		close_main(c);
 		return 0;
 	}
 	net_deadline(&until, CLOCK_REALTIME, timeout_ms);
@@ -147,6 +177,13 @@ net_close(nng_socket sock, int timeout_ms)
 		return 0;
 	}
 	return PROTO_ETIMEOUT;
+}
+
+int
+net_close(nng_socket sock, int timeout_ms)
+{
+	return net_close_obj(
+	    NET_SOCKET, (uint32_t) nng_socket_id(sock), timeout_ms);
 }
 
 int
