@@ -168,15 +168,6 @@ acct_hash(uint8_t out[H32], const uint8_t chash[TPAKE_COMMIT_HASH_BYTES])
 }
 
 static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
-static uint64_t
 wall_ms(void)
 {
 	struct timespec ts;
@@ -878,7 +869,7 @@ login1_done(struct srv *s, void *ctx, int err, const struct cons_result *r,
 	(void) index;
 	if (err == 0) {
 		a->attempt_n++;
-		a->attempt_us += mono_us() - j->t_us;
+		a->attempt_us += lk_mono_us() - j->t_us;
 	}
 	if (err == 0 && r->status == CONS_R_LOCKED)
 		err = SRV_ELOCKED;
@@ -932,7 +923,7 @@ srv_handle_login1(struct srv *s, const struct srv_req *rq, const uint8_t *body,
 	cmd.type = CONS_CMD_ATTEMPT;
 	memcpy(cmd.user, j->uid, H32);
 	memcpy(cmd.id, j->attempt, H32);
-	j->t_us = mono_us();
+	j->t_us = lk_mono_us();
 	rv = srv_cons_submit(s, &cmd, CMD_TIMEOUT_MS, login1_done, j);
 	if (rv == SRV_EBACKSTOP)
 		rv = SRV_ELOCKED;
@@ -956,7 +947,7 @@ login3_done(struct srv *s, void *ctx, int err, const struct cons_result *r,
 	(void) index;
 	if (err == 0) {
 		a->loginok_n++;
-		a->loginok_us += mono_us() - j->t_us;
+		a->loginok_us += lk_mono_us() - j->t_us;
 	}
 	if (err == 0 && r->status != CONS_R_OK)
 		err = SRV_EAUTH;
@@ -1058,7 +1049,7 @@ srv_handle_login3(struct srv *s, const struct srv_req *rq, const uint8_t *body,
 	shared_cmd(&cmd, CONS_CMD_LOGIN_OK, req.attempt_id, 0, NULL);
 	memcpy(cmd.user, j->uid, H32);
 	memcpy(cmd.id, req.attempt_id, H32);
-	j->t_us = mono_us();
+	j->t_us = lk_mono_us();
 	rv = srv_cons_submit(s, &cmd, CMD_TIMEOUT_MS, login3_done, j);
 	if (rv != 0) {
 		job_free(j);

@@ -10,10 +10,7 @@
 uint64_t
 srv_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+	return lk_mono_us() / 1000;
 }
 
 /* Request types and their handlers. Consensus commands, status and the

@@ -15,6 +15,10 @@
  * assume it has run. Returns 0 or LK_ECRYPTO. */
 int lk_init(void);
 
+/* lk_mono_us: CLOCK_MONOTONIC in microseconds, for the daemons' timers and
+ * measurements (the pure libraries take time as input instead). */
+uint64_t lk_mono_us(void);
+
 #define LK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

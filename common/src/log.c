@@ -74,3 +74,12 @@ lk_log_hex_public(
 	lk_hex_encode(hex, sizeof(hex), buf, n);
 	lk_log(level, "%s: %s%s", label, hex, len > n ? "..." : "");
 }
+
+uint64_t
+lk_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}

@@ -3,12 +3,12 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/util/platform.h>
 
+#include "lk_common.h"
 #include "net_int.h"
 #include "proto_err.h"
 
@@ -35,15 +35,6 @@ struct proto_cli {
 	atomic_int closing;
 };
 
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static void
 cli_done(struct cli_slot *s, int err, nng_msg *msg)
 {
@@ -55,7 +46,7 @@ cli_done(struct cli_slot *s, int err, nng_msg *msg)
 	ev.tag = s->tag;
 	ev.err = err;
 	ev.msg = msg;
-	ev.rtt_us = (uint32_t) (now_us() - s->start_us);
+	ev.rtt_us = (uint32_t) (lk_mono_us() - s->start_us);
 	atomic_store(&s->state, CS_FREE);
 	if (!atomic_load(&s->cli->closing))
 		proto_evq_push(s->cli->q, &ev);
@@ -186,7 +177,7 @@ proto_cli_send(struct proto_cli *c, nng_msg *msg, int timeout_ms, uint64_t tag)
 		        &s->state, &expect, CS_SEND))
 			continue;
 		s->tag = tag;
-		s->start_us = now_us();
+		s->start_us = lk_mono_us();
 		s->deadline = nng_clock() + (nng_time) timeout_ms;
 		nng_aio_set_msg(s->aio, msg);
 		nng_aio_set_timeout(s->aio, timeout_ms);
