@@ -139,6 +139,15 @@ struct mpc_ctx;
  * by mpc_ctx_new. Programs that use GMP elsewhere inherit the wiping. */
 void mpc_init(void);
 
+/* mpc_accel_set chooses the exponentiation engine for moduli set up
+ * afterwards: on (the default) uses AVX-512 IFMA when the CPU has it,
+ * off uses OpenSSL's Montgomery code everywhere. Both give the same
+ * results; tests and benchmarks compare them. Process-wide: call it before
+ * any key or parameter object exists. */
+void mpc_accel_set(int on);
+/* mpc_accel_active: 1 if new moduli get the IFMA engine. */
+int mpc_accel_active(void);
+
 /* mpc_ctx_new creates a context.
  * Returns: 0, MPC_ENOMEM or MPC_ECRYPTO.
  * Out:     *out: the context; free with mpc_ctx_free. */
@@ -148,7 +157,8 @@ void mpc_ctx_free(struct mpc_ctx *ctx);
 
 /* Programmer errors (NULL where not allowed, impossible sizes) make a
  * call return MPC_EINVAL without touching its outputs' meaning; the library
- * keeps no global handler (no global state besides mpc_init's allocator). */
+ * keeps no global handler (no global state besides mpc_init's allocator and
+ * mpc_accel_set's switch). */
 
 #include "mpc_bn.h"
 #include "mpc_group.h"

@@ -75,11 +75,29 @@ int bn_to_fixed(uint8_t *out, size_t len, mpz_srcptr z);
 int bn_set_mpz(BIGNUM *b, mpz_srcptr z);
 int mpz_set_bn(mpz_ptr z, const BIGNUM *b);
 
+/* ---- AVX-512 IFMA Montgomery engine (m52.c) ---- */
+struct m52;
+/* 1 if the CPU has AVX-512 IFMA and mpc_accel_set has not turned it off. */
+int m52_available(void);
+/* Context for an odd modulus m > 1 of at most 6654 bits; MPC_EINVAL when
+ * the engine is unavailable or m does not fit. */
+int m52_new(struct m52 **out, mpz_srcptr m);
+void m52_free(struct m52 *f);
+/* r = b^|e| mod m, b in [0, m); with binv != NULL (b^-1, public), b or
+ * binv is selected by the sign of e without a branch. Constant time in
+ * the values of b and e for a given limb count of e. */
+int m52_powm(const struct m52 *f, mpz_ptr r, mpz_srcptr b, mpz_srcptr binv,
+    mpz_srcptr e);
+/* r = a^e1 * b^e2 mod m, a, b in [0, m), e1, e2 >= 0 (public). */
+int m52_powm2_var(const struct m52 *f, mpz_ptr r, mpz_srcptr a, mpz_srcptr e1,
+    mpz_srcptr b, mpz_srcptr e2);
+
 /* ---- modular engine on OpenSSL Montgomery arithmetic (mx.c) ---- */
 struct mx {
 	mpz_t m;
 	BIGNUM *bm;
 	BN_MONT_CTX *mont;
+	struct m52 *f; /* the IFMA engine for exponentiations, if available */
 	size_t nbits, nbytes, nwords;
 };
 int mx_init(struct mx *x, mpz_srcptr m); /* m odd, > 1 */

@@ -35,6 +35,8 @@ mx_init(struct mx *x, mpz_srcptr m)
 		rv = MPC_ECRYPTO;
 		goto out;
 	}
+	if (m52_available() && m52_new(&x->f, m) != 0)
+		x->f = NULL; /* OpenSSL does the exponentiations */
 	rv = 0;
 out:
 	BN_CTX_free(c);
@@ -48,7 +50,19 @@ mx_clear(struct mx *x)
 		mpz_clear(x->m);
 	BN_free(x->bm);
 	BN_MONT_CTX_free(x->mont);
+	m52_free(x->f);
 	memset(x, 0, sizeof(*x));
+}
+
+/* b mod m for the IFMA engine, which wants [0, m); like OpenSSL's
+ * consttime code, the reduction is skipped (not hidden) for such b. */
+static int
+m52_base(const struct mx *x, mpz_ptr t, mpz_srcptr b)
+{
+	if (mpz_sgn(b) >= 0 && mpz_cmp(b, x->m) < 0)
+		return 0;
+	mpz_mod(t, b, x->m);
+	return 1;
 }
 
 /* Secret BIGNUM from an mpz magnitude. */
@@ -75,6 +89,14 @@ mx_powm_sec(const struct mx *x, mpz_ptr r, mpz_srcptr b, mpz_srcptr e)
 	int rv = MPC_ENOMEM;
 
 	ARG_CHECK(mpz_sgn(e) >= 0);
+	if (x->f != NULL) {
+		mpz_t t;
+
+		mpz_init(t);
+		rv = m52_powm(x->f, r, m52_base(x, t, b) ? t : b, NULL, e);
+		mpz_clear(t);
+		return rv;
+	}
 	if ((c = BN_CTX_secure_new()) == NULL || (bb = bn_secret(b)) == NULL
 	    || (be = bn_secret(e)) == NULL || (br = BN_secure_new()) == NULL)
 		goto out;
@@ -103,6 +125,15 @@ mx_powm_sec_signed(
 	int rv = MPC_ENOMEM;
 	unsigned int neg = (unsigned int) e->_mp_size >> (sizeof(int) * 8 - 1);
 
+	if (x->f != NULL) {
+		mpz_t t, ti;
+
+		mpz_inits(t, ti, NULL);
+		rv = m52_powm(x->f, r, m52_base(x, t, b) ? t : b,
+		    m52_base(x, ti, binv) ? ti : binv, e);
+		mpz_clears(t, ti, NULL);
+		return rv;
+	}
 	mpz_init(mag);
 	mpz_abs(mag, e);
 	b0 = malloc(nb);
@@ -164,12 +195,37 @@ pub_base(
 	return rv;
 }
 
+/* The base of b^e for the IFMA engine: b mod m, or b^-1 for e < 0. */
+static int
+pub_base_mpz(const struct mx *x, mpz_ptr t, mpz_srcptr b, mpz_srcptr e)
+{
+	if (mpz_sgn(e) < 0)
+		return mpz_invert(t, b, x->m) ? 0 : MPC_ENOTUNIT;
+	mpz_mod(t, b, x->m);
+	return 0;
+}
+
 int
 mx_powm_var(const struct mx *x, mpz_ptr r, mpz_srcptr b, mpz_srcptr e)
 {
-	BIGNUM *bb = BN_new(), *be = BN_new(), *br = BN_new();
-	BN_CTX *c = BN_CTX_new();
+	BIGNUM *bb, *be, *br;
+	BN_CTX *c;
 	int rv = MPC_ENOMEM;
+
+	if (x->f != NULL) {
+		mpz_t t, ea;
+
+		mpz_inits(t, ea, NULL);
+		mpz_abs(ea, e);
+		if ((rv = pub_base_mpz(x, t, b, e)) == 0)
+			rv = m52_powm(x->f, r, t, NULL, ea);
+		mpz_clears(t, ea, NULL);
+		return rv;
+	}
+	bb = BN_new();
+	be = BN_new();
+	br = BN_new();
+	c = BN_CTX_new();
 
 	if (bb == NULL || be == NULL || br == NULL || c == NULL)
 		goto out;
@@ -189,10 +245,28 @@ int
 mx_powm2_var(const struct mx *x, mpz_ptr r, mpz_srcptr a, mpz_srcptr e1,
     mpz_srcptr b, mpz_srcptr e2)
 {
-	BIGNUM *ba = BN_new(), *b1 = BN_new(), *bb = BN_new(), *b2 = BN_new(),
-	       *br = BN_new();
-	BN_CTX *c = BN_CTX_new();
+	BIGNUM *ba, *b1, *bb, *b2, *br;
+	BN_CTX *c;
 	int rv = MPC_ENOMEM;
+
+	if (x->f != NULL) {
+		mpz_t ta, tb, ea, eb;
+
+		mpz_inits(ta, tb, ea, eb, NULL);
+		mpz_abs(ea, e1);
+		mpz_abs(eb, e2);
+		if ((rv = pub_base_mpz(x, ta, a, e1)) == 0
+		    && (rv = pub_base_mpz(x, tb, b, e2)) == 0)
+			rv = m52_powm2_var(x->f, r, ta, ea, tb, eb);
+		mpz_clears(ta, tb, ea, eb, NULL);
+		return rv;
+	}
+	ba = BN_new();
+	b1 = BN_new();
+	bb = BN_new();
+	b2 = BN_new();
+	br = BN_new();
+	c = BN_CTX_new();
 
 	if (ba == NULL || b1 == NULL || bb == NULL || b2 == NULL || br == NULL
 	    || c == NULL)

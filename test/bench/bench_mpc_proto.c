@@ -364,6 +364,9 @@ main(void)
 	if (lk_init() != 0)
 		return 1;
 	mpc_init();
+	if (getenv("MPC_ACCEL") != NULL
+	    && strcmp(getenv("MPC_ACCEL"), "0") == 0)
+		mpc_accel_set(0);
 	if ((rv = mpc_ctx_new(&ctx)) != 0)
 		die("ctx", rv);
 	for (i = 0; i < 10; i++)
@@ -375,6 +378,10 @@ main(void)
 	printf("# mpc/ protocols: per-party CPU (thread time) and bytes sent; "
 	       "N = 3072 bits%s\n",
 	    quick ? " (quick run)" : "");
+	printf("# exponentiation engine: %s\n",
+	    mpc_accel_active()
+	        ? "AVX-512 IFMA (m52.c)"
+	        : "OpenSSL (no IFMA on this CPU, or MPC_ACCEL=0)");
 	config(ctx, 2, 3, primes, "0.25 s/presig/party (2-of-2, batch of 10)",
 	    "keygen 2-of-2: 1.4-1.95 s, primes incl.",
 	    "16-24 ms per signature (2 parties, incl. combine)", 0.25);

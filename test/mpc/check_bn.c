@@ -239,6 +239,114 @@ START_TEST(engine_matches_gmp)
 }
 END_TEST
 
+/* Both exponentiation engines (OpenSSL, and AVX-512 IFMA where the CPU has
+ * it) against mpz_powm: moduli at the IFMA digit boundaries and all-ones
+ * moduli (longest carry chains), edge bases and exponents. */
+static void
+engine_case(const struct mx *x, mpz_srcptr m, mpz_srcptr b, mpz_srcptr e)
+{
+	mpz_t r, ref, bi, t;
+
+	mpz_inits(r, ref, bi, t, NULL);
+	mpz_powm(ref, b, e, m);
+	/* secret bases are non-negative (a value >= m is reduced first) */
+	mpz_mod(t, b, m);
+	ck_assert_int_eq(mx_powm_sec(x, r, mpz_sgn(b) < 0 ? t : b, e), 0);
+	ck_assert(mpz_cmp(r, ref) == 0);
+	ck_assert_int_eq(mx_powm_var(x, r, b, e), 0);
+	ck_assert(mpz_cmp(r, ref) == 0);
+	if (mpz_invert(bi, b, m)) {
+		mpz_mod(t, b, m);
+		ck_assert_int_eq(mx_powm_sec_signed(x, r, t, bi, e), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		mpz_neg(t, e);
+		mpz_powm(ref, b, t, m);
+		mpz_mod(bi, b, m);
+		ck_assert_int_eq(mx_powm_var(x, r, bi, t), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		mpz_invert(t, bi, m);
+		mpz_neg(bi, e);
+		mpz_mod(r, b, m);
+		ck_assert_int_eq(mx_powm_sec_signed(x, r, r, t, bi), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		/* b^e * b^(-e) = 1 through the simultaneous path */
+		ck_assert_int_eq(mx_powm2_var(x, r, b, e, b, bi), 0);
+		ck_assert(mpz_cmp_ui(r, 1) == 0);
+	}
+	mpz_clears(r, ref, bi, t, NULL);
+}
+
+START_TEST(engines_all_sizes)
+{
+	static const size_t bits[] = { 64, 521, 1024, 1536, 1558, 2048, 3072,
+		3118, 4096, 6144, 6186, 6654, 6655, 7000 };
+	struct mx x;
+	mpz_t m, b, e;
+	size_t i, bl;
+	int eng, j, k;
+
+	mpz_inits(m, b, e, NULL);
+	for (eng = 0; eng < 2; eng++) {
+		mpc_accel_set(eng);
+		for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+			for (j = 0; j < 2; j++) {
+				if (j == 0) { /* all ones */
+					mpz_set_ui(m, 1);
+					mpz_mul_2exp(m, m, bits[i]);
+					mpz_sub_ui(m, m, 1);
+				} else {
+					mpc_bn_random_bits(m, bits[i]);
+					mpz_setbit(m, bits[i] - 1);
+					mpz_setbit(m, 0);
+				}
+				ck_assert_int_eq(mx_init(&x, m), 0);
+				/* the engine is used wherever it fits */
+				ck_assert_int_eq(x.f != NULL,
+				    eng && mpc_accel_active()
+				        && bits[i] <= 6654);
+				for (k = 0; k < 8; k++) {
+					switch (k) {
+					case 0:
+						mpz_set_ui(b, 0);
+						break;
+					case 1:
+						mpz_set_ui(b, 1);
+						break;
+					case 2:
+						mpz_sub_ui(b, m, 1);
+						break;
+					case 3: /* not reduced */
+						mpz_add_ui(b, m, 5);
+						break;
+					case 4:
+						mpz_set_si(b, -7);
+						break;
+					default:
+						mpc_bn_random_below(b, m);
+					}
+					bl = (size_t) k * 97 + bits[i] % 61;
+					mpc_bn_random_bits(e, bl);
+					if (k == 1)
+						mpz_set_ui(e, 0);
+					if (k == 6) { /* all-ones windows */
+						mpz_set_ui(e, 1);
+						mpz_mul_2exp(
+						    e, e, bits[i] + 64);
+						mpz_sub_ui(e, e, 1);
+					}
+					if (k == 7 && bits[i] <= 3118)
+						mpz_set(e, m);
+					engine_case(&x, m, b, e);
+				}
+				mx_clear(&x);
+			}
+		}
+	}
+	mpc_accel_set(1);
+	mpz_clears(m, b, e, NULL);
+}
+END_TEST
+
 START_TEST(fixed_base_table)
 {
 	struct mx x;
@@ -304,6 +412,7 @@ bn_suite(void)
 	tcase_add_test(tc, ct_mod_and_center);
 	tcase_add_test(tc, ct_reduce_exponents);
 	tcase_add_test(tc, engine_matches_gmp);
+	tcase_add_test(tc, engines_all_sizes);
 	tcase_add_test(tc, fixed_base_table);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,5 +1,7 @@
 /* Check runner for mpc/. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -29,6 +31,12 @@ main(void)
 	if (lk_init() != 0)
 		return EXIT_FAILURE;
 	mpc_init();
+	/* MPC_ACCEL=0 runs every suite on the OpenSSL engine */
+	if (getenv("MPC_ACCEL") != NULL
+	    && strcmp(getenv("MPC_ACCEL"), "0") == 0)
+		mpc_accel_set(0);
+	printf("exponentiation engine: %s\n",
+	    mpc_accel_active() ? "AVX-512 IFMA" : "OpenSSL");
 	sr = srunner_create(group_suite());
 	srunner_add_suite(sr, bn_suite());
 	srunner_add_suite(sr, prime_suite());

@@ -1,0 +1,455 @@
+/* Montgomery exponentiation on AVX-512 IFMA (52-bit digits).
+ *
+ * The peer-key N-th powers of presign (6144-bit modulus, 3072-bit exponent)
+ * dominate its CPU, and OpenSSL 3.0's scalar mulx code is at its floor
+ * there (docs/BENCHMARKS-mpc.md §7). vpmadd52{lo,hu}q does eight 52x52-bit
+ * products per instruction, so a Montgomery multiplication on 52-bit digits
+ * runs about twice as fast on CPUs that have it.
+ *
+ * Numbers are k digits of 52 bits, each in a uint64_t, in nv = ceil(k/8)
+ * zmm vectors. R = 2^(52k) >= 4m, so "almost Montgomery" multiplication
+ * keeps every value below 2m without a final subtraction (Gueron-Krasnov);
+ * one constant-time subtraction happens on the way out. The accumulator
+ * keeps lane values unnormalised (each lane gains < 4*2^52 per digit, so
+ * < 2^61 after k <= 128 digits) and only digit 0's carry moves each step.
+ *
+ * Exponentiation is a fixed 5-bit window over the exponent's limbs with a
+ * masked scan of the whole table: the instruction and memory trace depends
+ * on the limb count of the exponent and the modulus size only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpc_int.h"
+
+#define M52_BITS 52
+#define M52_MASK ((UINT64_C(1) << M52_BITS) - 1)
+#define M52_MAXV 16 /* vectors: moduli up to 52*128 - 2 = 6654 bits */
+#define M52_WIN  5
+
+struct m52 {
+	size_t k, nv, nl; /* digits, zmm vectors, limbs of m */
+	uint64_t m0inv; /* -m^-1 mod 2^52 */
+	uint64_t *mod, *r2, *one, *unit; /* nv*8 digits each */
+	mp_limb_t *ml; /* m as nl limbs */
+	void (*amm)(
+	    uint64_t *, const uint64_t *, const uint64_t *, const struct m52 *);
+};
+
+static int m52_disabled;
+
+void
+mpc_accel_set(int on)
+{
+	m52_disabled = !on;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(MPC_NO_IFMA)
+#include <immintrin.h>
+
+#define M52_TARGET __attribute__((target("avx512f,avx512ifma")))
+/* the accumulator must live in registers: unroll every lane loop */
+#define M52_UNROLL _Pragma("GCC unroll 16")
+
+/* Carries digit by digit so every digit is < 2^52 again. */
+static void
+norm(uint64_t *r, size_t k)
+{
+	uint64_t c = 0, v;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		v = r[i] + c;
+		r[i] = v & M52_MASK;
+		c = v >> M52_BITS;
+	}
+}
+
+/* r = a*b/R mod m, with a, b < 2m in, r < 2m out (all normalised). r may
+ * alias a or b. Per digit b[i]: the low halves of a*b[i] go in; q makes
+ * digit 0 divisible by 2^52 (IFMA reads only the low 52 bits of acc[0],
+ * which is what q needs); the lanes shift down one digit, carrying digit
+ * 0's excess; then the high halves, which belong one digit up, go in at
+ * the shifted positions. */
+#define M52_AMM(NV)                                                           \
+	static M52_TARGET void amm_##NV(uint64_t *r, const uint64_t *a,       \
+	    const uint64_t *b, const struct m52 *f)                           \
+	{                                                                     \
+		const __m512i z = _mm512_setzero_si512();                     \
+		const __m512i mi = _mm512_set1_epi64((long long) f->m0inv);   \
+		const uint64_t *m = f->mod;                                   \
+		__m512i acc[NV], bi, q, c;                                    \
+		size_t i;                                                     \
+		int j;                                                        \
+                                                                              \
+		M52_UNROLL for (j = 0; j < NV; j++) acc[j] = z;               \
+		for (i = 0; i < f->k; i++) {                                  \
+			bi = _mm512_set1_epi64((long long) b[i]);             \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
+			    = _mm512_madd52lo_epu64(                          \
+			        acc[j], _mm512_load_si512(a + 8 * j), bi);    \
+			q = _mm512_madd52lo_epu64(z, acc[0], mi);             \
+			q = _mm512_permutexvar_epi64(z, q);                   \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
+			    = _mm512_madd52lo_epu64(                          \
+			        acc[j], _mm512_load_si512(m + 8 * j), q);     \
+			c = _mm512_maskz_srli_epi64(1, acc[0], M52_BITS);     \
+			M52_UNROLL for (j = 0; j < NV - 1; j++) acc[j]        \
+			    = _mm512_alignr_epi64(acc[j + 1], acc[j], 1);     \
+			acc[NV - 1] = _mm512_alignr_epi64(z, acc[NV - 1], 1); \
+			acc[0] = _mm512_add_epi64(acc[0], c);                 \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
+			    = _mm512_madd52hi_epu64(                          \
+			        acc[j], _mm512_load_si512(a + 8 * j), bi);    \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
+			    = _mm512_madd52hi_epu64(                          \
+			        acc[j], _mm512_load_si512(m + 8 * j), q);     \
+		}                                                             \
+		M52_UNROLL for (j = 0; j < NV; j++)                           \
+		    _mm512_store_si512(r + 8 * j, acc[j]);                    \
+		norm(r, f->k);                                                \
+	}
+
+M52_AMM(1)
+M52_AMM(2)
+M52_AMM(3)
+M52_AMM(4)
+M52_AMM(5)
+M52_AMM(6)
+M52_AMM(7)
+M52_AMM(8)
+M52_AMM(9)
+M52_AMM(10)
+M52_AMM(11)
+M52_AMM(12)
+M52_AMM(13)
+M52_AMM(14)
+M52_AMM(15)
+M52_AMM(16)
+
+static void (*const amm_tab[M52_MAXV + 1])(
+    uint64_t *, const uint64_t *, const uint64_t *, const struct m52 *)
+    = { NULL, amm_1, amm_2, amm_3, amm_4, amm_5, amm_6, amm_7, amm_8, amm_9,
+	      amm_10, amm_11, amm_12, amm_13, amm_14, amm_15, amm_16 };
+
+static int
+cpu_ok(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f")
+	    && __builtin_cpu_supports("avx512ifma");
+}
+
+#else
+
+static int
+cpu_ok(void)
+{
+	return 0;
+}
+
+static void (*const amm_tab[M52_MAXV + 1])(
+    uint64_t *, const uint64_t *, const uint64_t *, const struct m52 *)
+    = { NULL };
+
+#endif
+
+int
+m52_available(void)
+{
+	return !m52_disabled && cpu_ok();
+}
+
+int
+mpc_accel_active(void)
+{
+	return m52_available();
+}
+
+static uint64_t *
+dig_alloc(size_t nv)
+{
+	uint64_t *p = aligned_alloc(64, nv * 64);
+
+	if (p != NULL)
+		memset(p, 0, nv * 64);
+	return p;
+}
+
+static void
+dig_free(uint64_t *p, size_t nv)
+{
+	if (p != NULL) {
+		lk_wipe(p, nv * 64);
+		free(p);
+	}
+}
+
+/* d[0..8nv) = the nl limbs l (value < 2^(52k)), zero-padded. Branches on
+ * positions only. */
+static void
+to_dig(uint64_t *d, const struct m52 *f, const mp_limb_t *l, size_t nl)
+{
+	size_t i, bit, li, sh;
+	uint64_t v;
+
+	memset(d, 0, f->nv * 64);
+	for (i = 0; i < f->k; i++) {
+		bit = i * M52_BITS;
+		li = bit / 64;
+		sh = bit % 64;
+		v = li < nl ? l[li] >> sh : 0;
+		if (sh > 64 - M52_BITS && li + 1 < nl)
+			v |= l[li + 1] << (64 - sh);
+		d[i] = v & M52_MASK;
+	}
+}
+
+/* l[0..nl) = the k normalised digits d (value < 2^(64 nl)). */
+static void
+from_dig(mp_limb_t *l, size_t nl, const struct m52 *f, const uint64_t *d)
+{
+	size_t i, bit, li, sh;
+
+	memset(l, 0, nl * sizeof(*l));
+	for (i = 0; i < f->k; i++) {
+		bit = i * M52_BITS;
+		li = bit / 64;
+		sh = bit % 64;
+		if (li < nl)
+			l[li] |= (mp_limb_t) (d[i] << sh);
+		if (sh > 64 - M52_BITS && li + 1 < nl)
+			l[li + 1] |= (mp_limb_t) (d[i] >> (64 - sh));
+	}
+}
+
+/* Digits of z (0 <= z < 2^(52k)); the copy costs mpz_size(z) only. */
+static int
+mpz_to_dig(uint64_t *d, const struct m52 *f, mpz_srcptr z)
+{
+	size_t n = mpz_size(z), nl = f->nl + 1;
+	mp_limb_t *l;
+
+	if (n > nl)
+		return MPC_ERANGE;
+	if ((l = limbs_alloc(nl)) == NULL)
+		return MPC_ENOMEM;
+	if (n > 0)
+		memcpy(l, mpz_limbs_read(z), n * sizeof(*l));
+	to_dig(d, f, l, nl);
+	limbs_free(l, nl);
+	return 0;
+}
+
+void
+m52_free(struct m52 *f)
+{
+	if (f == NULL)
+		return;
+	dig_free(f->mod, f->nv);
+	dig_free(f->r2, f->nv);
+	dig_free(f->one, f->nv);
+	dig_free(f->unit, f->nv);
+	if (f->ml != NULL)
+		limbs_free(f->ml, f->nl);
+	free(f);
+}
+
+int
+m52_new(struct m52 **out, mpz_srcptr m)
+{
+	struct m52 *f;
+	size_t bits = mpz_sizeinbase(m, 2);
+	uint64_t inv, m0;
+	mpz_t t;
+	int i, rv = MPC_ENOMEM;
+
+	*out = NULL;
+	if (!m52_available() || mpz_even_p(m) || mpz_cmp_ui(m, 1) <= 0
+	    || bits + 2 > M52_BITS * 8 * M52_MAXV)
+		return MPC_EINVAL;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return MPC_ENOMEM;
+	f->k = (bits + 2 + M52_BITS - 1) / M52_BITS;
+	f->nv = (f->k + 7) / 8;
+	f->nl = mpz_size(m);
+	f->amm = amm_tab[f->nv];
+	mpz_init(t);
+	if ((f->mod = dig_alloc(f->nv)) == NULL
+	    || (f->r2 = dig_alloc(f->nv)) == NULL
+	    || (f->one = dig_alloc(f->nv)) == NULL
+	    || (f->unit = dig_alloc(f->nv)) == NULL
+	    || (f->ml = limbs_alloc(f->nl)) == NULL)
+		goto out;
+	memcpy(f->ml, mpz_limbs_read(m), f->nl * sizeof(*f->ml));
+	to_dig(f->mod, f, f->ml, f->nl);
+	/* m^-1 mod 2^64 by Newton's iteration (5 steps double 3 good bits
+	 * past 64), then negated mod 2^52 */
+	m0 = f->ml[0];
+	inv = m0;
+	for (i = 0; i < 5; i++)
+		inv *= 2 - m0 * inv;
+	f->m0inv = (0 - inv) & M52_MASK;
+	f->unit[0] = 1;
+	mpz_set_ui(t, 1);
+	mpz_mul_2exp(t, t, M52_BITS * f->k);
+	mpz_mod(t, t, m);
+	if ((rv = mpz_to_dig(f->one, f, t)) != 0)
+		goto out;
+	mpz_set_ui(t, 1);
+	mpz_mul_2exp(t, t, 2 * M52_BITS * f->k);
+	mpz_mod(t, t, m);
+	rv = mpz_to_dig(f->r2, f, t);
+out:
+	mpz_clear(t);
+	if (rv != 0)
+		m52_free(f);
+	else
+		*out = f;
+	return rv;
+}
+
+/* Mask-selects entry d of the 2^M52_WIN-entry table: every entry read. */
+static void
+sel(uint64_t *out, const uint64_t *tab, size_t stride, uint64_t d)
+{
+	size_t i, j;
+	uint64_t mask, x;
+
+	memset(out, 0, stride * sizeof(*out));
+	for (i = 0; i < ((size_t) 1 << M52_WIN); i++) {
+		x = (uint64_t) i ^ d;
+		mask = ((x | (0 - x)) >> 63) - 1; /* all ones iff i == d */
+		for (j = 0; j < stride; j++)
+			out[j] |= tab[i * stride + j] & mask;
+	}
+}
+
+static uint64_t
+win(const mp_limb_t *e, size_t ne, size_t pos)
+{
+	size_t li = pos / 64, sh = pos % 64;
+	uint64_t v = li < ne ? e[li] >> sh : 0;
+
+	if (sh > 64 - M52_WIN && li + 1 < ne)
+		v |= e[li + 1] << (64 - sh);
+	return v & (((uint64_t) 1 << M52_WIN) - 1);
+}
+
+/* acc (Montgomery form) = bm^e for e's ne limbs, all 64*ne bits used. */
+static int
+exp_mont(const struct m52 *f, uint64_t *acc, const uint64_t *bm,
+    const mp_limb_t *e, size_t ne)
+{
+	size_t stride = f->nv * 8, ents = (size_t) 1 << M52_WIN, nw, w, i;
+	uint64_t *tab, *t;
+
+	if ((tab = aligned_alloc(64, ents * stride * 8)) == NULL)
+		return MPC_ENOMEM;
+	if ((t = dig_alloc(f->nv)) == NULL) {
+		free(tab);
+		return MPC_ENOMEM;
+	}
+	memcpy(tab, f->one, stride * 8);
+	memcpy(tab + stride, bm, stride * 8);
+	for (i = 2; i < ents; i++)
+		f->amm(tab + i * stride, tab + (i - 1) * stride, bm, f);
+	nw = (64 * ne + M52_WIN - 1) / M52_WIN;
+	memcpy(acc, f->one, stride * 8);
+	for (w = nw; w-- > 0;) {
+		if (w + 1 < nw)
+			for (i = 0; i < M52_WIN; i++)
+				f->amm(acc, acc, acc, f);
+		sel(t, tab, stride, win(e, ne, w * M52_WIN));
+		f->amm(acc, acc, t, f);
+	}
+	lk_wipe(tab, ents * stride * 8);
+	free(tab);
+	dig_free(t, f->nv);
+	return 0;
+}
+
+/* r = the Montgomery-form acc converted out and fully reduced. */
+static int
+out_mont(const struct m52 *f, mpz_ptr r, uint64_t *acc)
+{
+	size_t nl = f->nl;
+	mp_limb_t *l = limbs_alloc(nl + 1), *d = limbs_alloc(nl + 1), bw;
+
+	if (l == NULL || d == NULL) {
+		limbs_free(l, nl + 1);
+		limbs_free(d, nl + 1);
+		return MPC_ENOMEM;
+	}
+	f->amm(acc, acc, f->unit, f); /* < 2m, and the value fits nl+1 limbs */
+	from_dig(l, nl + 1, f, acc);
+	memcpy(d, f->ml, nl * sizeof(*d));
+	bw = mpn_sub_n(d, l, d, (mp_size_t) (nl + 1)); /* l - m */
+	mpn_cnd_swap(1 - bw, l, d, (mp_size_t) (nl + 1));
+	memcpy(mpz_limbs_write(r, (mp_size_t) nl), l, nl * sizeof(*l));
+	mpz_limbs_finish(r, (mp_size_t) nl);
+	limbs_free(l, nl + 1);
+	limbs_free(d, nl + 1);
+	return 0;
+}
+
+int
+m52_powm(
+    const struct m52 *f, mpz_ptr r, mpz_srcptr b, mpz_srcptr binv, mpz_srcptr e)
+{
+	uint64_t *x = dig_alloc(f->nv), *y = dig_alloc(f->nv), mask;
+	size_t ne = mpz_size(e), j, n = f->nv * 8;
+	mp_limb_t *el = NULL;
+	int rv = MPC_ENOMEM;
+
+	if (x == NULL || y == NULL || (el = limbs_alloc(ne + 1)) == NULL)
+		goto out;
+	if (ne > 0)
+		memcpy(el, mpz_limbs_read(e), ne * sizeof(*el));
+	if ((rv = mpz_to_dig(x, f, b)) != 0)
+		goto out;
+	if (binv != NULL) {
+		/* b or binv (both public) by the secret sign of e */
+		if ((rv = mpz_to_dig(y, f, binv)) != 0)
+			goto out;
+		mask = 0
+		    - (uint64_t) ((unsigned int) e->_mp_size
+		        >> (sizeof(int) * 8 - 1));
+		for (j = 0; j < n; j++)
+			x[j] = (x[j] & ~mask) | (y[j] & mask);
+	}
+	f->amm(x, x, f->r2, f);
+	if ((rv = exp_mont(f, y, x, el, ne)) == 0)
+		rv = out_mont(f, r, y);
+out:
+	dig_free(x, f->nv);
+	dig_free(y, f->nv);
+	limbs_free(el, ne + 1);
+	return rv;
+}
+
+int
+m52_powm2_var(const struct m52 *f, mpz_ptr r, mpz_srcptr a, mpz_srcptr e1,
+    mpz_srcptr b, mpz_srcptr e2)
+{
+	uint64_t *x = dig_alloc(f->nv), *y = dig_alloc(f->nv),
+	         *u = dig_alloc(f->nv);
+	size_t n1 = mpz_size(e1), n2 = mpz_size(e2);
+	int rv = MPC_ENOMEM;
+
+	if (x == NULL || y == NULL || u == NULL)
+		goto out;
+	if ((rv = mpz_to_dig(x, f, a)) != 0 || (rv = mpz_to_dig(y, f, b)) != 0)
+		goto out;
+	f->amm(x, x, f->r2, f);
+	f->amm(y, y, f->r2, f);
+	if ((rv = exp_mont(f, u, x, mpz_limbs_read(e1), n1)) != 0
+	    || (rv = exp_mont(f, x, y, mpz_limbs_read(e2), n2)) != 0)
+		goto out;
+	f->amm(u, u, x, f);
+	rv = out_mont(f, r, u);
+out:
+	dig_free(x, f->nv);
+	dig_free(y, f->nv);
+	dig_free(u, f->nv);
+	return rv;
+}
