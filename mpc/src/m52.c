@@ -21,6 +21,14 @@
 
 #include "mpc_int.h"
 
+/* Keeps the compiler from turning a mask computed from secret data back
+ * into a branch. */
+#if defined(__GNUC__)
+#define VALUE_BARRIER(x) __asm__("" : "+r"(x))
+#else
+#define VALUE_BARRIER(x) ((void) 0)
+#endif
+
 #define M52_BITS 52
 #define M52_MASK ((UINT64_C(1) << M52_BITS) - 1)
 #define M52_MAXV 16 /* vectors: moduli up to 52*128 - 2 = 6654 bits */
@@ -126,6 +134,31 @@ M52_AMM(14)
 M52_AMM(15)
 M52_AMM(16)
 
+/* out = entry d of an ents-entry table of nv-vector entries, reading every
+ * entry and keeping it under a mask: the memory trace is independent of d. */
+static M52_TARGET void
+sel(uint64_t *out, const uint64_t *tab, size_t ents, size_t nv, uint64_t d)
+{
+	__m512i acc[M52_MAXV], mk;
+	size_t i, v;
+	uint64_t x;
+
+	for (v = 0; v < nv; v++)
+		acc[v] = _mm512_setzero_si512();
+	for (i = 0; i < ents; i++) {
+		x = (uint64_t) i ^ d;
+		x = ((x | (0 - x)) >> 63) - 1; /* all ones iff i == d */
+		VALUE_BARRIER(x);
+		mk = _mm512_set1_epi64((long long) x);
+		for (v = 0; v < nv; v++)
+			acc[v] = _mm512_or_si512(acc[v],
+			    _mm512_and_si512(
+			        mk, _mm512_load_si512(tab + (i * nv + v) * 8)));
+	}
+	for (v = 0; v < nv; v++)
+		_mm512_store_si512(out + v * 8, acc[v]);
+}
+
 static void (*const amm_tab[M52_MAXV + 1])(
     uint64_t *, const uint64_t *, const uint64_t *, const struct m52 *)
     = { NULL, amm_1, amm_2, amm_3, amm_4, amm_5, amm_6, amm_7, amm_8, amm_9,
@@ -145,6 +178,13 @@ static int
 cpu_ok(void)
 {
 	return 0;
+}
+
+static void
+sel(uint64_t *out, const uint64_t *tab, size_t ents, size_t nv, uint64_t d)
+{
+	(void) out, (void) tab, (void) ents, (void) nv, (void) d;
+	abort(); /* unreachable: m52_new fails without IFMA */
 }
 
 static void (*const amm_tab[M52_MAXV + 1])(
@@ -222,15 +262,27 @@ from_dig(mp_limb_t *l, size_t nl, const struct m52 *f, const uint64_t *d)
 	}
 }
 
-/* Digits of z (0 <= z < 2^(52k)); the copy costs mpz_size(z) only. */
+/* 1 if 0 <= z < m (the limb count of z shows, as everywhere in GMP). */
+static int
+below_m(const struct m52 *f, mpz_srcptr z)
+{
+	size_t n = mpz_size(z);
+
+	return mpz_sgn(z) >= 0
+	    && (n < f->nl
+	        || (n == f->nl
+	            && mpn_cmp(mpz_limbs_read(z), f->ml, f->nl) < 0));
+}
+
+/* Digits of z in [0, m) (MPC_EINVAL otherwise: callers reduce first). */
 static int
 mpz_to_dig(uint64_t *d, const struct m52 *f, mpz_srcptr z)
 {
 	size_t n = mpz_size(z), nl = f->nl + 1;
 	mp_limb_t *l;
 
-	if (n > nl)
-		return MPC_ERANGE;
+	if (!below_m(f, z))
+		return MPC_EINVAL;
 	if ((l = limbs_alloc(nl)) == NULL)
 		return MPC_ENOMEM;
 	if (n > 0)
@@ -251,6 +303,7 @@ m52_free(struct m52 *f)
 	dig_free(f->unit, f->nv);
 	if (f->ml != NULL)
 		limbs_free(f->ml, f->nl);
+	lk_wipe(f, sizeof(*f)); /* m0inv is m mod 2^52: p for a secret prime */
 	free(f);
 }
 
@@ -308,22 +361,6 @@ out:
 	return rv;
 }
 
-/* Mask-selects entry d of the 2^M52_WIN-entry table: every entry read. */
-static void
-sel(uint64_t *out, const uint64_t *tab, size_t stride, uint64_t d)
-{
-	size_t i, j;
-	uint64_t mask, x;
-
-	memset(out, 0, stride * sizeof(*out));
-	for (i = 0; i < ((size_t) 1 << M52_WIN); i++) {
-		x = (uint64_t) i ^ d;
-		mask = ((x | (0 - x)) >> 63) - 1; /* all ones iff i == d */
-		for (j = 0; j < stride; j++)
-			out[j] |= tab[i * stride + j] & mask;
-	}
-}
-
 static uint64_t
 win(const mp_limb_t *e, size_t ne, size_t pos)
 {
@@ -359,7 +396,7 @@ exp_mont(const struct m52 *f, uint64_t *acc, const uint64_t *bm,
 		if (w + 1 < nw)
 			for (i = 0; i < M52_WIN; i++)
 				f->amm(acc, acc, acc, f);
-		sel(t, tab, stride, win(e, ne, w * M52_WIN));
+		sel(t, tab, ents, f->nv, win(e, ne, w * M52_WIN));
 		f->amm(acc, acc, t, f);
 	}
 	lk_wipe(tab, ents * stride * 8);
@@ -414,6 +451,7 @@ m52_powm(
 		mask = 0
 		    - (uint64_t) ((unsigned int) e->_mp_size
 		        >> (sizeof(int) * 8 - 1));
+		VALUE_BARRIER(mask);
 		for (j = 0; j < n; j++)
 			x[j] = (x[j] & ~mask) | (y[j] & mask);
 	}
@@ -451,5 +489,106 @@ out:
 	dig_free(x, f->nv);
 	dig_free(y, f->nv);
 	dig_free(u, f->nv);
+	return rv;
+}
+
+/* ---- fixed-base tables (mx.c's struct fbt on this engine) ---- */
+
+struct m52_fbt {
+	const struct m52 *f;
+	size_t rows, ents;
+	uint64_t *tab; /* rows * ents entries: g^(d * 2^(w*i)), Montgomery */
+	uint64_t *rowinv; /* rows entries: g^(-2^(w*i)) */
+};
+
+void
+m52_fbt_free(struct m52_fbt *t)
+{
+	if (t == NULL)
+		return;
+	free(t->tab); /* powers of a public base */
+	free(t->rowinv);
+	free(t);
+}
+
+size_t
+m52_fbt_bytes(const struct m52_fbt *t)
+{
+	return t == NULL ? 0 : t->rows * (t->ents + 1) * t->f->nv * 64;
+}
+
+int
+m52_fbt_new(struct m52_fbt **out, const struct m52 *f, mpz_srcptr g,
+    mpz_srcptr ginv, size_t rows, unsigned w)
+{
+	struct m52_fbt *t;
+	size_t stride = f->nv * 8, i, d;
+	uint64_t *row = dig_alloc(f->nv), *inv = dig_alloc(f->nv), *ent;
+	int rv = MPC_ENOMEM;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL || row == NULL || inv == NULL)
+		goto out;
+	t->f = f;
+	t->rows = rows;
+	t->ents = (size_t) 1 << w;
+	t->tab = aligned_alloc(64, rows * t->ents * stride * 8);
+	t->rowinv = aligned_alloc(64, rows * stride * 8);
+	if (t->tab == NULL || t->rowinv == NULL)
+		goto out;
+	if ((rv = mpz_to_dig(row, f, g)) != 0
+	    || (rv = mpz_to_dig(inv, f, ginv)) != 0)
+		goto out;
+	f->amm(row, row, f->r2, f);
+	f->amm(inv, inv, f->r2, f);
+	for (i = 0; i < rows; i++) {
+		ent = t->tab + i * t->ents * stride;
+		memcpy(ent, f->one, stride * 8);
+		for (d = 1; d < t->ents; d++)
+			f->amm(
+			    ent + d * stride, ent + (d - 1) * stride, row, f);
+		memcpy(t->rowinv + i * stride, inv, stride * 8);
+		for (d = 0; d < w; d++) {
+			f->amm(row, row, row, f);
+			f->amm(inv, inv, inv, f);
+		}
+	}
+	rv = 0;
+out:
+	dig_free(row, f->nv);
+	dig_free(inv, f->nv);
+	if (rv != 0)
+		m52_fbt_free(t);
+	else
+		*out = t;
+	return rv;
+}
+
+int
+m52_fbt_pow(const struct m52_fbt *const *ts, const uint64_t *const *digs,
+    const size_t *tops, size_t cnt, mpz_ptr r)
+{
+	const struct m52 *f = ts[0]->f;
+	size_t stride = f->nv * 8, c, i;
+	uint64_t *acc = dig_alloc(f->nv), *t = dig_alloc(f->nv);
+	int rv = MPC_ENOMEM;
+
+	if (acc == NULL || t == NULL)
+		goto out;
+	memcpy(acc, f->one, stride * 8);
+	for (c = 0; c < cnt; c++) {
+		const struct m52_fbt *tb = ts[c];
+
+		for (i = 0; i <= tops[c]; i++) {
+			sel(t, tb->tab + i * tb->ents * stride, tb->ents, f->nv,
+			    digs[c][i]);
+			f->amm(acc, acc, t, f);
+		}
+		f->amm(acc, acc, tb->rowinv + tops[c] * stride, f);
+	}
+	rv = out_mont(f, r, acc);
+out:
+	dig_free(acc, f->nv);
+	dig_free(t, f->nv);
 	return rv;
 }

@@ -85,12 +85,24 @@ int m52_new(struct m52 **out, mpz_srcptr m);
 void m52_free(struct m52 *f);
 /* r = b^|e| mod m, b in [0, m); with binv != NULL (b^-1, public), b or
  * binv is selected by the sign of e without a branch. Constant time in
- * the values of b and e for a given limb count of e. */
+ * the values of b and e for given limb counts of b, e and the result (GMP
+ * normalises sizes: docs/MPC.md §8). b, binv outside [0, m): MPC_EINVAL. */
 int m52_powm(const struct m52 *f, mpz_ptr r, mpz_srcptr b, mpz_srcptr binv,
     mpz_srcptr e);
 /* r = a^e1 * b^e2 mod m, a, b in [0, m), e1, e2 >= 0 (public). */
 int m52_powm2_var(const struct m52 *f, mpz_ptr r, mpz_srcptr a, mpz_srcptr e1,
     mpz_srcptr b, mpz_srcptr e2);
+/* Fixed-base table of g (g^-1 = ginv, both in [0, m)): rows rows of 2^w
+ * entries, as struct fbt describes. */
+struct m52_fbt;
+int m52_fbt_new(struct m52_fbt **out, const struct m52 *f, mpz_srcptr g,
+    mpz_srcptr ginv, size_t rows, unsigned w);
+void m52_fbt_free(struct m52_fbt *t);
+size_t m52_fbt_bytes(const struct m52_fbt *t);
+/* r = prod over c < cnt of g_c^(sum_i digs[c][i] 2^(w i)) * g_c^(-2^(w
+ * tops[c])): rows 0..tops[c] of table c, one masked scan per row. */
+int m52_fbt_pow(const struct m52_fbt *const *ts, const uint64_t *const *digs,
+    const size_t *tops, size_t cnt, mpz_ptr r);
 
 /* ---- modular engine on OpenSSL Montgomery arithmetic (mx.c) ---- */
 struct mx {
@@ -127,16 +139,20 @@ struct fbt {
 	size_t L, rows, nw;
 	mp_limb_t *tab; /* rows * 2^w entries of nw limbs */
 	mp_limb_t *rowinv; /* rows entries: g^(-2^(w*i)) */
+	struct m52_fbt *f52; /* instead of tab/rowinv on the IFMA engine */
 };
 #define FBT_WINDOW 4
 int fbt_build(
     struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w);
 void fbt_clear(struct fbt *t);
 size_t fbt_bytes(const struct fbt *t);
-/* r (Montgomery form) = g^e, constant time in e for |e| < 2^ebits
- * (ebits <= L; MPC_ERANGE otherwise). */
-int fbt_pow(
-    const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c);
+/* r = g^e mod m, constant time in e for |e| < 2^ebits (ebits <= L;
+ * MPC_ERANGE otherwise). */
+int fbt_pow(const struct fbt *t, mpz_ptr r, mpz_srcptr e, size_t ebits);
+/* r = ga^a * gb^b mod m from two tables of the same modulus (tb may be
+ * NULL: then r = ga^a), constant time in a and b for the given bounds. */
+int fbt_pow2(const struct fbt *ta, mpz_srcptr a, size_t abits,
+    const struct fbt *tb, mpz_srcptr b, size_t bbits, mpz_ptr r);
 
 /* ---- Paillier internals (paillier.c) ---- */
 struct mpc_paillier_pk {

@@ -381,11 +381,11 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	BN_CTX *c = NULL;
 	BIGNUM *row = NULL, *acc = NULL, *one = NULL, *inv = NULL;
 	uint8_t *buf = NULL;
-	mpz_t ginv;
+	mpz_t ginv, gm;
 	int rv = MPC_ENOMEM;
 
 	memset(t, 0, sizeof(*t));
-	mpz_init(ginv);
+	mpz_inits(ginv, gm, NULL);
 	t->x = x;
 	t->w = w;
 	t->L = L;
@@ -393,6 +393,15 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	t->rows = (L + w - 1) / w + 1;
 	t->nw = x->nwords;
 	nb = t->nw * 8;
+	if (!mpz_invert(ginv, g, x->m)) {
+		rv = MPC_ENOTUNIT;
+		goto out;
+	}
+	if (x->f != NULL) {
+		mpz_mod(gm, g, x->m);
+		rv = m52_fbt_new(&t->f52, x->f, gm, ginv, t->rows, w);
+		goto out;
+	}
 	t->tab = limbs_alloc(t->rows * ents * t->nw);
 	t->rowinv = limbs_alloc(t->rows * t->nw);
 	buf = malloc(nb);
@@ -401,10 +410,6 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	    || (acc = BN_new()) == NULL || (one = BN_new()) == NULL
 	    || (inv = BN_new()) == NULL)
 		goto out;
-	if (!mpz_invert(ginv, g, x->m)) {
-		rv = MPC_ENOTUNIT;
-		goto out;
-	}
 	rv = MPC_ECRYPTO;
 	if (bn_set_mpz(row, g) != 0 || !BN_to_montgomery(row, row, x->mont, c)
 	    || bn_set_mpz(inv, ginv) != 0
@@ -439,7 +444,7 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 out:
 	if (rv != 0)
 		fbt_clear(t);
-	mpz_clear(ginv);
+	mpz_clears(ginv, gm, NULL);
 	free(buf);
 	BN_free(row);
 	BN_free(acc);
@@ -454,45 +459,51 @@ fbt_clear(struct fbt *t)
 {
 	free(t->tab); /* public data */
 	free(t->rowinv);
+	m52_fbt_free(t->f52);
 	memset(t, 0, sizeof(*t));
 }
 
 size_t
 fbt_bytes(const struct fbt *t)
 {
-	return (t->rows * (((size_t) 1 << t->w) + 1)) * t->nw
-	    * sizeof(mp_limb_t);
+	if (t->f52 != NULL)
+		return m52_fbt_bytes(t->f52);
+	return (t->tab == NULL ? 0 : t->rows * (((size_t) 1 << t->w) + 1))
+	    * t->nw * sizeof(mp_limb_t);
 }
 
-int
-fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c)
+/* The w-bit digits of E = e + 2^obit, obit = w*top >= ebits, top =
+ * ceil(ebits/w): E is in [0, 2^(obit+1)) for |e| < 2^ebits, so the rows
+ * visited (0..top) depend on the public bound only. *dig has top + 1
+ * entries; free it with digits_free. */
+static int
+fbt_digits(const struct fbt *t, mpz_srcptr e, size_t ebits, uint64_t **dig,
+    size_t *topp)
 {
-	size_t ents = (size_t) 1 << t->w, n, nb = t->nw * 8, i, top, obit;
-	mp_limb_t *E = NULL, *sel = NULL, *off = NULL;
-	uint8_t *buf = NULL;
-	BIGNUM *s = NULL;
-	int rv = MPC_ENOMEM;
+	size_t n, i, top, obit;
+	mp_limb_t *E, *off;
 
+	*dig = NULL;
 	if (ebits == 0)
 		ebits = 1;
 	if (ebits > t->L || (mpz_sgn(e) != 0 && mpz_sizeinbase(e, 2) > ebits))
 		return MPC_ERANGE;
-	/* E = e + 2^obit in [0, 2^(obit+1)) with obit = w*top >= ebits: the
-	 * rows visited depend on the public bound only */
 	top = (ebits + t->w - 1) / t->w;
 	obit = top * t->w;
 	n = obit / GMP_NUMB_BITS + 2;
 	E = limbs_alloc(n);
 	off = limbs_alloc(n);
-	sel = limbs_alloc(t->nw);
-	buf = malloc(nb);
-	if (E == NULL || off == NULL || sel == NULL || buf == NULL
-	    || (s = BN_secure_new()) == NULL)
-		goto out;
+	*dig = calloc(top + 1, sizeof(**dig));
+	if (E == NULL || off == NULL || *dig == NULL) {
+		limbs_free(E, n);
+		limbs_free(off, n);
+		free(*dig);
+		*dig = NULL;
+		return MPC_ENOMEM;
+	}
 	ct_twos(E, n, e);
 	off[obit / GMP_NUMB_BITS] = (mp_limb_t) 1 << (obit % GMP_NUMB_BITS);
 	mpn_add_n(E, E, off, (mp_size_t) n);
-	rv = MPC_ECRYPTO;
 	for (i = 0; i <= top; i++) {
 		size_t bit = i * t->w, li = bit / GMP_NUMB_BITS,
 		       sh = bit % GMP_NUMB_BITS;
@@ -500,9 +511,38 @@ fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c)
 
 		if (sh + t->w > GMP_NUMB_BITS && li + 1 < n)
 			d |= E[li + 1] << (GMP_NUMB_BITS - sh);
-		d &= (mp_limb_t) (ents - 1);
+		(*dig)[i] = d & (((mp_limb_t) 1 << t->w) - 1);
+	}
+	*topp = top;
+	limbs_free(E, n);
+	limbs_free(off, n);
+	return 0;
+}
+
+static void
+digits_free(uint64_t *dig, size_t top)
+{
+	if (dig != NULL)
+		lk_free_wipe(dig, (top + 1) * sizeof(*dig));
+}
+
+/* r (OpenSSL Montgomery form) = g^e from the limb tables. */
+static int
+fbt_pow_bn(
+    const struct fbt *t, BIGNUM *r, const uint64_t *dig, size_t top, BN_CTX *c)
+{
+	size_t ents = (size_t) 1 << t->w, nb = t->nw * 8, i;
+	mp_limb_t *sel = limbs_alloc(t->nw);
+	uint8_t *buf = malloc(nb);
+	BIGNUM *s = BN_secure_new();
+	int rv = MPC_ENOMEM;
+
+	if (sel == NULL || buf == NULL || s == NULL)
+		goto out;
+	rv = MPC_ECRYPTO;
+	for (i = 0; i <= top; i++) {
 		mpn_sec_tabselect(sel, t->tab + i * ents * t->nw,
-		    (mp_size_t) t->nw, (mp_size_t) ents, (mp_size_t) d);
+		    (mp_size_t) t->nw, (mp_size_t) ents, (mp_size_t) dig[i]);
 		if (bn_from_limbs(i == 0 ? r : s, sel, t->nw, buf) != 0)
 			goto out;
 		if (i > 0 && !BN_mod_mul_montgomery(r, r, s, t->x->mont, c))
@@ -514,11 +554,66 @@ fbt_pow(const struct fbt *t, BIGNUM *r, mpz_srcptr e, size_t ebits, BN_CTX *c)
 		goto out;
 	rv = 0;
 out:
-	limbs_free(E, n);
-	limbs_free(off, n);
 	limbs_free(sel, t->nw);
 	if (buf != NULL)
 		lk_free_wipe(buf, nb);
 	BN_clear_free(s);
 	return rv;
+}
+
+int
+fbt_pow2(const struct fbt *ta, mpz_srcptr a, size_t abits, const struct fbt *tb,
+    mpz_srcptr b, size_t bbits, mpz_ptr r)
+{
+	const struct fbt *ts[2] = { ta, tb };
+	mpz_srcptr es[2] = { a, b };
+	size_t bits[2] = { abits, bbits }, tops[2] = { 0, 0 };
+	uint64_t *digs[2] = { NULL, NULL };
+	BN_CTX *c = NULL;
+	BIGNUM *acc = NULL, *t = NULL;
+	int rv = 0, k, cnt = tb != NULL ? 2 : 1;
+
+	ARG_CHECK(tb == NULL || tb->x == ta->x);
+	for (k = 0; k < cnt && rv == 0; k++)
+		rv = fbt_digits(ts[k], es[k], bits[k], &digs[k], &tops[k]);
+	if (rv != 0)
+		goto out;
+	if (ta->f52 != NULL) {
+		const struct m52_fbt *fs[2]
+		    = { ta->f52, tb != NULL ? tb->f52 : NULL };
+		const uint64_t *ds[2] = { digs[0], digs[1] };
+
+		rv = m52_fbt_pow(fs, ds, tops, (size_t) cnt, r);
+		goto out;
+	}
+	rv = MPC_ENOMEM;
+	if ((c = BN_CTX_secure_new()) == NULL || (acc = BN_secure_new()) == NULL
+	    || (t = BN_secure_new()) == NULL)
+		goto out;
+	for (k = 0; k < cnt; k++) {
+		if ((rv = fbt_pow_bn(
+		         ts[k], k == 0 ? acc : t, digs[k], tops[k], c))
+		    != 0)
+			goto out;
+		if (k > 0
+		    && !BN_mod_mul_montgomery(acc, acc, t, ta->x->mont, c)) {
+			rv = MPC_ECRYPTO;
+			goto out;
+		}
+	}
+	rv = BN_from_montgomery(acc, acc, ta->x->mont, c) ? mpz_set_bn(r, acc)
+	                                                  : MPC_ECRYPTO;
+out:
+	for (k = 0; k < 2; k++)
+		digits_free(digs[k], tops[k]);
+	BN_clear_free(acc);
+	BN_clear_free(t);
+	BN_CTX_free(c);
+	return rv;
+}
+
+int
+fbt_pow(const struct fbt *t, mpz_ptr r, mpz_srcptr e, size_t ebits)
+{
+	return fbt_pow2(t, e, ebits, NULL, NULL, 0, r);
 }

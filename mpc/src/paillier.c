@@ -221,20 +221,7 @@ mpc_paillier_sk_precompute(struct mpc_paillier_sk *sk)
 static int
 table_pow(const struct fbt *t, mpz_ptr r, mpz_srcptr a, size_t bits)
 {
-	BN_CTX *c = BN_CTX_secure_new();
-	BIGNUM *b = BN_secure_new();
-	int rv = MPC_ENOMEM;
-
-	if (c == NULL || b == NULL)
-		goto out;
-	if ((rv = fbt_pow(t, b, a, bits, c)) != 0)
-		goto out;
-	rv = BN_from_montgomery(b, b, t->x->mont, c) ? mpz_set_bn(r, b)
-	                                             : MPC_ECRYPTO;
-out:
-	BN_clear_free(b);
-	BN_CTX_free(c);
-	return rv;
+	return fbt_pow(t, r, a, bits);
 }
 
 static int crt2(mpz_ptr r, mpz_srcptr rp, mpz_srcptr rq, mpz_srcptr m1,

@@ -241,81 +241,28 @@ mpc_rped_is_own(const struct mpc_rped *rp)
 	return rp->sk != NULL;
 }
 
-/* s^a t^b with one table pair: out (Montgomery form) */
-static int
-pair_pow(const struct fbt *fs, const struct fbt *ft, BIGNUM *out, mpz_srcptr a,
-    size_t abits, mpz_srcptr b, size_t bbits, BN_CTX *c)
-{
-	BIGNUM *rb = BN_secure_new();
-	int rv;
-
-	if (rb == NULL)
-		return MPC_ENOMEM;
-	if ((rv = fbt_pow(fs, out, a, abits, c)) == 0
-	    && (rv = fbt_pow(ft, rb, b, bbits, c)) == 0)
-		rv = BN_mod_mul_montgomery(out, out, rb, fs->x->mont, c)
-		    ? 0
-		    : MPC_ECRYPTO;
-	BN_clear_free(rb);
-	return rv;
-}
-
-static int
-commit_tables(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a,
-    size_t abits, mpz_srcptr b, size_t bbits)
-{
-	BN_CTX *c = BN_CTX_secure_new();
-	BIGNUM *r = BN_secure_new();
-	int rv = MPC_ENOMEM;
-
-	if (c == NULL || r == NULL)
-		goto out;
-	if ((rv = pair_pow(&rp->fs, &rp->ft, r, a, abits, b, bbits, c)) != 0)
-		goto out;
-	rv = BN_from_montgomery(r, r, rp->xn.mont, c) ? mpz_set_bn(out, r)
-	                                              : MPC_ECRYPTO;
-out:
-	BN_clear_free(r);
-	BN_CTX_free(c);
-	return rv;
-}
-
 /* Own parameters: exponents reduced mod p-1 and q-1 (constant time), one
  * half-size table pair per prime, CRT. */
 static int
 commit_crt(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a, mpz_srcptr b)
 {
 	const struct mpc_paillier_sk *sk = rp->sk;
-	BN_CTX *c = BN_CTX_secure_new();
-	BIGNUM *r = BN_secure_new();
 	mpz_t ea, eb, hp, hq;
-	int rv = MPC_ENOMEM, k;
+	int rv = 0, k;
 
 	mpz_inits(ea, eb, hp, hq, NULL);
-	if (c == NULL || r == NULL)
-		goto out;
-	for (k = 0; k < 2; k++) {
-		const struct fbt *fs = k ? &rp->fsq : &rp->fsp;
-		const struct fbt *ft = k ? &rp->ftq : &rp->ftp;
+	for (k = 0; k < 2 && rv == 0; k++) {
 		mpz_srcptr m1 = k ? sk->qm1 : sk->pm1;
 		size_t eb_bits = mpz_sizeinbase(m1, 2);
 
-		if ((rv = ct_reduce_exp(ea, a, m1)) != 0
-		    || (rv = ct_reduce_exp(eb, b, m1)) != 0
-		    || (rv = pair_pow(fs, ft, r, ea, eb_bits, eb, eb_bits, c))
-		        != 0)
-			goto out;
-		rv = MPC_ECRYPTO;
-		if (!BN_from_montgomery(r, r, fs->x->mont, c))
-			goto out;
-		if ((rv = mpz_set_bn(k ? hq : hp, r)) != 0)
-			goto out;
+		if ((rv = ct_reduce_exp(ea, a, m1)) == 0
+		    && (rv = ct_reduce_exp(eb, b, m1)) == 0)
+			rv = fbt_pow2(k ? &rp->fsq : &rp->fsp, ea, eb_bits,
+			    k ? &rp->ftq : &rp->ftp, eb, eb_bits, k ? hq : hp);
 	}
-	paillier_crt_n(sk, out, hp, hq);
-out:
+	if (rv == 0)
+		paillier_crt_n(sk, out, hp, hq);
 	mpz_clears(ea, eb, hp, hq, NULL);
-	BN_clear_free(r);
-	BN_CTX_free(c);
 	return rv;
 }
 
@@ -333,7 +280,7 @@ mpc_rped_commit(const struct mpc_rped *rp, mpz_ptr out, mpz_srcptr a,
 	if (rp->tables && rp->sk != NULL)
 		return commit_crt(rp, out, a, b);
 	if (rp->tables && abits <= RPED_S_BITS && bbits <= RPED_T_BITS)
-		return commit_tables(rp, out, a, abits, b, bbits);
+		return fbt_pow2(&rp->fs, a, abits, &rp->ft, b, bbits, out);
 	mpz_inits(x, y, NULL);
 	if ((rv = mx_powm_sec_signed(&rp->xn, x, rp->s, rp->sinv, a)) == 0
 	    && (rv = mx_powm_sec_signed(&rp->xn, y, rp->t, rp->tinv, b)) == 0)
@@ -354,7 +301,7 @@ mpc_rped_commit_var(
 	ab = mpz_sizeinbase(a, 2);
 	bb = mpz_sizeinbase(b, 2);
 	if (rp->tables && ab <= RPED_S_BITS && bb <= RPED_T_BITS)
-		return commit_tables(rp, out, a, ab, b, bb);
+		return fbt_pow2(&rp->fs, a, ab, &rp->ft, b, bb, out);
 	return mx_powm2_var(&rp->xn, out, rp->s, a, rp->t, b);
 }
 

@@ -128,8 +128,6 @@ zk_prm_verify_nst(struct mpc_ctx *ctx, struct mpc_blame *blame,
 {
 	struct mx xn;
 	struct fbt ft;
-	BN_CTX *c = NULL;
-	BIGNUM *r = NULL;
 	uint8_t e[MPC_M_PRM];
 	mpz_t lhs, rhs;
 	int i, rv, have_tab = 0;
@@ -155,18 +153,9 @@ zk_prm_verify_nst(struct mpc_ctx *ctx, struct mpc_blame *blame,
 	    != 0)
 		goto out;
 	have_tab = 1;
-	rv = MPC_ENOMEM;
-	if ((c = BN_CTX_new()) == NULL || (r = BN_new()) == NULL)
-		goto out;
 	for (i = 0; i < MPC_M_PRM; i++) {
-		if ((rv = fbt_pow(&ft, r, pf->z[i], mpz_sizeinbase(n, 2), c))
+		if ((rv = fbt_pow(&ft, lhs, pf->z[i], mpz_sizeinbase(n, 2)))
 		    != 0)
-			goto out;
-		if (!BN_from_montgomery(r, r, xn.mont, c)) {
-			rv = MPC_ECRYPTO;
-			goto out;
-		}
-		if ((rv = mpz_set_bn(lhs, r)) != 0)
 			goto out;
 		if (e[i])
 			mpz_mul(rhs, pf->a[i], s);
@@ -185,8 +174,6 @@ out:
 		fbt_clear(&ft);
 	if (xn.bm != NULL)
 		mx_clear(&xn);
-	BN_free(r);
-	BN_CTX_free(c);
 	mpz_clears(lhs, rhs, NULL);
 	return rv;
 }

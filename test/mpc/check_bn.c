@@ -350,53 +350,68 @@ END_TEST
 START_TEST(fixed_base_table)
 {
 	struct mx x;
-	struct fbt t;
-	BN_CTX *c = BN_CTX_new();
-	BIGNUM *br = BN_new();
-	mpz_t m, g, e, r, ref;
+	struct fbt t, t2;
+	mpz_t m, g, g2, e, e2, r, ref, u;
 	size_t bound;
-	int i;
+	int i, eng;
 
-	mpz_inits(m, g, e, r, ref, NULL);
-	mpc_bn_random_bits(m, 1536);
-	mpz_setbit(m, 1535);
-	mpz_setbit(m, 0);
-	mpc_bn_random_unit(g, m);
-	ck_assert_int_eq(mx_init(&x, m), 0);
-	ck_assert_int_eq(fbt_build(&t, &x, g, 700, 4), 0);
-	for (i = 0; i < 300; i++) {
-		/* every size up to the bound, both signs, and the bound */
-		mpc_bn_random_bits(e, (size_t) (i * 7 % 701));
-		if (i == 1)
-			mpz_set_ui(e, 0);
-		if (i == 2) {
-			mpz_set_ui(e, 1);
-			mpz_mul_2exp(e, e, 700);
-			mpz_sub_ui(e, e, 1);
+	mpz_inits(m, g, g2, e, e2, r, ref, u, NULL);
+	/* on both engines (the IFMA one where the CPU has it) */
+	for (eng = 0; eng < 2; eng++) {
+		mpc_accel_set(eng);
+		mpc_bn_random_bits(m, 1536);
+		mpz_setbit(m, 1535);
+		mpz_setbit(m, 0);
+		mpc_bn_random_unit(g, m);
+		mpc_bn_random_unit(g2, m);
+		ck_assert_int_eq(mx_init(&x, m), 0);
+		ck_assert_int_eq(fbt_build(&t, &x, g, 700, 4), 0);
+		ck_assert_int_eq(fbt_build(&t2, &x, g2, 300, 5), 0);
+		ck_assert_int_eq(t.f52 != NULL, eng && mpc_accel_active());
+		ck_assert(fbt_bytes(&t) > 0);
+		for (i = 0; i < 300; i++) {
+			/* every size up to the bound, both signs, the bound */
+			mpc_bn_random_bits(e, (size_t) (i * 7 % 701));
+			if (i == 1)
+				mpz_set_ui(e, 0);
+			if (i == 2) {
+				mpz_set_ui(e, 1);
+				mpz_mul_2exp(e, e, 700);
+				mpz_sub_ui(e, e, 1);
+			}
+			if (i & 1)
+				mpz_neg(e, e);
+			mpz_powm(ref, g, e, m);
+			/* the declared bound: the table's, or just above */
+			bound = mpz_sizeinbase(e, 2) + (size_t) (i % 5);
+			if (i % 3 == 0 || bound > 700)
+				bound = 700;
+			ck_assert_int_eq(fbt_pow(&t, r, e, bound), 0);
+			ck_assert(mpz_cmp(r, ref) == 0);
+			/* two tables: g^e * g2^e2 */
+			mpc_bn_random_bits(e2, (size_t) (i % 301));
+			if (i % 4 == 0)
+				mpz_neg(e2, e2);
+			mpz_powm(u, g2, e2, m);
+			mpz_mul(ref, ref, u);
+			mpz_mod(ref, ref, m);
+			ck_assert_int_eq(
+			    fbt_pow2(&t, e, bound, &t2, e2, 300, r), 0);
+			ck_assert(mpz_cmp(r, ref) == 0);
 		}
-		if (i & 1)
-			mpz_neg(e, e);
-		mpz_powm(ref, g, e, m);
-		/* the declared bound: the table's, or just above the value */
-		bound = mpz_sizeinbase(e, 2) + (size_t) (i % 5);
-		if (i % 3 == 0 || bound > 700)
-			bound = 700;
-		ck_assert_int_eq(fbt_pow(&t, br, e, bound, c), 0);
-		ck_assert(BN_from_montgomery(br, br, x.mont, c));
-		ck_assert_int_eq(mpz_set_bn(r, br), 0);
-		ck_assert(mpz_cmp(r, ref) == 0);
+		mpz_set_ui(e, 1);
+		mpz_mul_2exp(e, e, 700);
+		ck_assert_int_eq(fbt_pow(&t, r, e, 701), MPC_ERANGE); /* > L */
+		ck_assert_int_eq(fbt_pow(&t, r, e, 700), MPC_ERANGE); /* > B */
+		mpz_set_ui(e, 1000);
+		ck_assert_int_eq(fbt_pow(&t, r, e, 9), MPC_ERANGE);
+		ck_assert_int_eq(fbt_pow2(&t, e, 10, &t2, e, 9, r), MPC_ERANGE);
+		fbt_clear(&t);
+		fbt_clear(&t2);
+		mx_clear(&x);
 	}
-	mpz_set_ui(e, 1);
-	mpz_mul_2exp(e, e, 700);
-	ck_assert_int_eq(fbt_pow(&t, br, e, 701, c), MPC_ERANGE); /* > L */
-	ck_assert_int_eq(fbt_pow(&t, br, e, 700, c), MPC_ERANGE); /* > B */
-	mpz_set_ui(e, 1000);
-	ck_assert_int_eq(fbt_pow(&t, br, e, 9, c), MPC_ERANGE);
-	fbt_clear(&t);
-	mx_clear(&x);
-	BN_free(br);
-	BN_CTX_free(c);
-	mpz_clears(m, g, e, r, ref, NULL);
+	mpc_accel_set(1);
+	mpz_clears(m, g, g2, e, e2, r, ref, u, NULL);
 }
 END_TEST
 
