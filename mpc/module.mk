@@ -12,6 +12,8 @@ $(eval $(call lk_prog,mpc-demo,mpc/demo/main.c $(MPC_SIM),mpc proto lkcommon))
 # Constant-time test: built with the tree, run under valgrind by a script.
 $(eval $(call lk_link,$(BUILD)/test/ctime_mpc,test/ctime/ctime_mpc.c,mpc proto lkcommon,))
 ALL_PROGS += $(BUILD)/test/ctime_mpc
+$(eval $(call lk_link,$(BUILD)/test/ctime_m52,test/ctime/ctime_m52.c,mpc proto lkcommon,))
+ALL_PROGS += $(BUILD)/test/ctime_m52
 TEST_SCRIPTS += test/ctime/ctime_mpc.sh
 
 $(eval $(call lk_fuzz,fuzz_mpc_decode,test/fuzz/fuzz_mpc_decode.c,mpc proto lkcommon))

@@ -19,6 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(M52_EMULATE)
+/* included by tests as a portable model: its own external names */
+#define mpc_accel_set    m52emu_accel_set
+#define mpc_accel_active m52emu_accel_active
+#define m52_available    m52emu_available
+#define m52_new          m52emu_new
+#define m52_free         m52emu_free
+#define m52_powm         m52emu_powm
+#define m52_powm2_var    m52emu_powm2_var
+#define m52_fbt_new      m52emu_fbt_new
+#define m52_fbt_free     m52emu_fbt_free
+#define m52_fbt_bytes    m52emu_fbt_bytes
+#define m52_fbt_pow      m52emu_fbt_pow
+#endif
+
 #include "mpc_int.h"
 
 /* Keeps the compiler from turning a mask computed from secret data back
@@ -51,12 +66,158 @@ mpc_accel_set(int on)
 	m52_disabled = !on;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(MPC_NO_IFMA)
+/* The eight-lane operations the engine is written in. M52_EMULATE builds
+ * them in portable C (test/mpc/check_m52emu.c and test/ctime include this
+ * file that way), so the algorithm is tested on every machine and its
+ * secret handling under valgrind, which has no AVX-512. */
+#if defined(M52_EMULATE)
+
+#define M52_ENGINE 1
+#define M52_TARGET
+#define M52_UNROLL
+
+typedef struct {
+	uint64_t l[8];
+} vec;
+
+static vec
+v_zero(void)
+{
+	vec r;
+
+	memset(&r, 0, sizeof(r));
+	return r;
+}
+
+static vec
+v_set1(uint64_t x)
+{
+	vec r;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		r.l[i] = x;
+	return r;
+}
+
+static vec
+v_load(const uint64_t *p)
+{
+	vec r;
+
+	memcpy(r.l, p, sizeof(r.l));
+	return r;
+}
+
+static void
+v_store(uint64_t *p, vec a)
+{
+	memcpy(p, a.l, sizeof(a.l));
+}
+
+/* acc + the low (hi = 0) or high 52 bits of a*b on 52-bit inputs */
+static vec
+v_madd52(vec acc, vec a, vec b, int hi)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		unsigned __int128 p = (unsigned __int128) (a.l[i] & M52_MASK)
+		    * (b.l[i] & M52_MASK);
+		acc.l[i] += (uint64_t) (hi ? p >> M52_BITS : p) & M52_MASK;
+	}
+	return acc;
+}
+#define v_madd52lo(acc, a, b) v_madd52(acc, a, b, 0)
+#define v_madd52hi(acc, a, b) v_madd52(acc, a, b, 1)
+
+static vec
+v_bcast0(vec a)
+{
+	return v_set1(a.l[0]);
+}
+
+static vec
+v_carry0(vec a)
+{
+	vec r = v_zero();
+
+	r.l[0] = a.l[0] >> M52_BITS;
+	return r;
+}
+
+/* (hi:lo) shifted down one lane */
+static vec
+v_alignr1(vec hi, vec lo)
+{
+	vec r;
+	int i;
+
+	for (i = 0; i < 7; i++)
+		r.l[i] = lo.l[i + 1];
+	r.l[7] = hi.l[0];
+	return r;
+}
+
+static vec
+v_add(vec a, vec b)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		a.l[i] += b.l[i];
+	return a;
+}
+
+static vec
+v_andor(vec acc, vec mask, vec x) /* acc | (mask & x) */
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		acc.l[i] |= mask.l[i] & x.l[i];
+	return acc;
+}
+
+static int
+cpu_ok(void)
+{
+	return 1;
+}
+
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(MPC_NO_IFMA)
 #include <immintrin.h>
 
-#define M52_TARGET __attribute__((target("avx512f,avx512ifma")))
+#define M52_ENGINE            1
+#define M52_TARGET            __attribute__((target("avx512f,avx512ifma")))
 /* the accumulator must live in registers: unroll every lane loop */
-#define M52_UNROLL _Pragma("GCC unroll 16")
+#define M52_UNROLL            _Pragma("GCC unroll 16")
+
+typedef __m512i vec;
+#define v_zero()              _mm512_setzero_si512()
+#define v_set1(x)             _mm512_set1_epi64((long long) (x))
+#define v_load(p)             _mm512_load_si512(p)
+#define v_store(p, a)         _mm512_store_si512((p), (a))
+#define v_madd52lo(acc, a, b) _mm512_madd52lo_epu64((acc), (a), (b))
+#define v_madd52hi(acc, a, b) _mm512_madd52hi_epu64((acc), (a), (b))
+#define v_bcast0(a)           _mm512_permutexvar_epi64(_mm512_setzero_si512(), (a))
+#define v_carry0(a)           _mm512_maskz_srli_epi64(1, (a), M52_BITS)
+#define v_alignr1(hi, lo)     _mm512_alignr_epi64((hi), (lo), 1)
+#define v_add(a, b)           _mm512_add_epi64((a), (b))
+#define v_andor(acc, mask, x) \
+	_mm512_or_si512((acc), _mm512_and_si512((mask), (x)))
+
+static int
+cpu_ok(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f")
+	    && __builtin_cpu_supports("avx512ifma");
+}
+
+#endif
+
+#if defined(M52_ENGINE)
 
 /* Carries digit by digit so every digit is < 2^52 again. */
 static void
@@ -78,43 +239,37 @@ norm(uint64_t *r, size_t k)
  * which is what q needs); the lanes shift down one digit, carrying digit
  * 0's excess; then the high halves, which belong one digit up, go in at
  * the shifted positions. */
-#define M52_AMM(NV)                                                           \
-	static M52_TARGET void amm_##NV(uint64_t *r, const uint64_t *a,       \
-	    const uint64_t *b, const struct m52 *f)                           \
-	{                                                                     \
-		const __m512i z = _mm512_setzero_si512();                     \
-		const __m512i mi = _mm512_set1_epi64((long long) f->m0inv);   \
-		const uint64_t *m = f->mod;                                   \
-		__m512i acc[NV], bi, q, c;                                    \
-		size_t i;                                                     \
-		int j;                                                        \
-                                                                              \
-		M52_UNROLL for (j = 0; j < NV; j++) acc[j] = z;               \
-		for (i = 0; i < f->k; i++) {                                  \
-			bi = _mm512_set1_epi64((long long) b[i]);             \
-			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
-			    = _mm512_madd52lo_epu64(                          \
-			        acc[j], _mm512_load_si512(a + 8 * j), bi);    \
-			q = _mm512_madd52lo_epu64(z, acc[0], mi);             \
-			q = _mm512_permutexvar_epi64(z, q);                   \
-			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
-			    = _mm512_madd52lo_epu64(                          \
-			        acc[j], _mm512_load_si512(m + 8 * j), q);     \
-			c = _mm512_maskz_srli_epi64(1, acc[0], M52_BITS);     \
-			M52_UNROLL for (j = 0; j < NV - 1; j++) acc[j]        \
-			    = _mm512_alignr_epi64(acc[j + 1], acc[j], 1);     \
-			acc[NV - 1] = _mm512_alignr_epi64(z, acc[NV - 1], 1); \
-			acc[0] = _mm512_add_epi64(acc[0], c);                 \
-			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
-			    = _mm512_madd52hi_epu64(                          \
-			        acc[j], _mm512_load_si512(a + 8 * j), bi);    \
-			M52_UNROLL for (j = 0; j < NV; j++) acc[j]            \
-			    = _mm512_madd52hi_epu64(                          \
-			        acc[j], _mm512_load_si512(m + 8 * j), q);     \
-		}                                                             \
-		M52_UNROLL for (j = 0; j < NV; j++)                           \
-		    _mm512_store_si512(r + 8 * j, acc[j]);                    \
-		norm(r, f->k);                                                \
+#define M52_AMM(NV)                                                      \
+	static M52_TARGET void amm_##NV(uint64_t *r, const uint64_t *a,  \
+	    const uint64_t *b, const struct m52 *f)                      \
+	{                                                                \
+		const vec z = v_zero(), mi = v_set1(f->m0inv);           \
+		const uint64_t *m = f->mod;                              \
+		vec acc[NV], bi, q, c;                                   \
+		size_t i;                                                \
+		int j;                                                   \
+                                                                         \
+		M52_UNROLL for (j = 0; j < NV; j++) acc[j] = z;          \
+		for (i = 0; i < f->k; i++) {                             \
+			bi = v_set1(b[i]);                               \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]       \
+			    = v_madd52lo(acc[j], v_load(a + 8 * j), bi); \
+			q = v_bcast0(v_madd52lo(z, acc[0], mi));         \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]       \
+			    = v_madd52lo(acc[j], v_load(m + 8 * j), q);  \
+			c = v_carry0(acc[0]);                            \
+			M52_UNROLL for (j = 0; j < NV - 1; j++) acc[j]   \
+			    = v_alignr1(acc[j + 1], acc[j]);             \
+			acc[NV - 1] = v_alignr1(z, acc[NV - 1]);         \
+			acc[0] = v_add(acc[0], c);                       \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]       \
+			    = v_madd52hi(acc[j], v_load(a + 8 * j), bi); \
+			M52_UNROLL for (j = 0; j < NV; j++) acc[j]       \
+			    = v_madd52hi(acc[j], v_load(m + 8 * j), q);  \
+		}                                                        \
+		M52_UNROLL for (j = 0; j < NV; j++)                      \
+		    v_store(r + 8 * j, acc[j]);                          \
+		norm(r, f->k);                                           \
 	}
 
 M52_AMM(1)
@@ -139,24 +294,23 @@ M52_AMM(16)
 static M52_TARGET void
 sel(uint64_t *out, const uint64_t *tab, size_t ents, size_t nv, uint64_t d)
 {
-	__m512i acc[M52_MAXV], mk;
+	vec acc[M52_MAXV], mk;
 	size_t i, v;
 	uint64_t x;
 
 	for (v = 0; v < nv; v++)
-		acc[v] = _mm512_setzero_si512();
+		acc[v] = v_zero();
 	for (i = 0; i < ents; i++) {
 		x = (uint64_t) i ^ d;
 		x = ((x | (0 - x)) >> 63) - 1; /* all ones iff i == d */
 		VALUE_BARRIER(x);
-		mk = _mm512_set1_epi64((long long) x);
+		mk = v_set1(x);
 		for (v = 0; v < nv; v++)
-			acc[v] = _mm512_or_si512(acc[v],
-			    _mm512_and_si512(
-			        mk, _mm512_load_si512(tab + (i * nv + v) * 8)));
+			acc[v] = v_andor(
+			    acc[v], mk, v_load(tab + (i * nv + v) * 8));
 	}
 	for (v = 0; v < nv; v++)
-		_mm512_store_si512(out + v * 8, acc[v]);
+		v_store(out + v * 8, acc[v]);
 }
 
 static void (*const amm_tab[M52_MAXV + 1])(
@@ -164,15 +318,7 @@ static void (*const amm_tab[M52_MAXV + 1])(
     = { NULL, amm_1, amm_2, amm_3, amm_4, amm_5, amm_6, amm_7, amm_8, amm_9,
 	      amm_10, amm_11, amm_12, amm_13, amm_14, amm_15, amm_16 };
 
-static int
-cpu_ok(void)
-{
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512f")
-	    && __builtin_cpu_supports("avx512ifma");
-}
-
-#else
+#else /* no engine on this platform: m52_new always fails */
 
 static int
 cpu_ok(void)
@@ -184,7 +330,7 @@ static void
 sel(uint64_t *out, const uint64_t *tab, size_t ents, size_t nv, uint64_t d)
 {
 	(void) out, (void) tab, (void) ents, (void) nv, (void) d;
-	abort(); /* unreachable: m52_new fails without IFMA */
+	abort(); /* unreachable */
 }
 
 static void (*const amm_tab[M52_MAXV + 1])(
@@ -405,23 +551,35 @@ exp_mont(const struct m52 *f, uint64_t *acc, const uint64_t *bm,
 	return 0;
 }
 
+/* l[0..nl] = the Montgomery-form acc converted out and fully reduced; d
+ * is nl + 1 limbs of scratch. No branch on the value. */
+static void
+out_limbs(const struct m52 *f, mp_limb_t *l, mp_limb_t *d, uint64_t *acc)
+{
+	size_t nl = f->nl;
+	mp_limb_t bw;
+
+	f->amm(acc, acc, f->unit, f); /* < 2m, and the value fits nl+1 limbs */
+	from_dig(l, nl + 1, f, acc);
+	memcpy(d, f->ml, nl * sizeof(*d));
+	d[nl] = 0;
+	bw = mpn_sub_n(d, l, d, (mp_size_t) (nl + 1)); /* l - m */
+	mpn_cnd_swap(1 - bw, l, d, (mp_size_t) (nl + 1));
+}
+
 /* r = the Montgomery-form acc converted out and fully reduced. */
 static int
 out_mont(const struct m52 *f, mpz_ptr r, uint64_t *acc)
 {
 	size_t nl = f->nl;
-	mp_limb_t *l = limbs_alloc(nl + 1), *d = limbs_alloc(nl + 1), bw;
+	mp_limb_t *l = limbs_alloc(nl + 1), *d = limbs_alloc(nl + 1);
 
 	if (l == NULL || d == NULL) {
 		limbs_free(l, nl + 1);
 		limbs_free(d, nl + 1);
 		return MPC_ENOMEM;
 	}
-	f->amm(acc, acc, f->unit, f); /* < 2m, and the value fits nl+1 limbs */
-	from_dig(l, nl + 1, f, acc);
-	memcpy(d, f->ml, nl * sizeof(*d));
-	bw = mpn_sub_n(d, l, d, (mp_size_t) (nl + 1)); /* l - m */
-	mpn_cnd_swap(1 - bw, l, d, (mp_size_t) (nl + 1));
+	out_limbs(f, l, d, acc);
 	memcpy(mpz_limbs_write(r, (mp_size_t) nl), l, nl * sizeof(*l));
 	mpz_limbs_finish(r, (mp_size_t) nl);
 	limbs_free(l, nl + 1);
@@ -429,12 +587,24 @@ out_mont(const struct m52 *f, mpz_ptr r, uint64_t *acc)
 	return 0;
 }
 
+/* x = y where neg is 1, else unchanged (n digits), without a branch. */
+static void
+sel_sign(uint64_t *x, const uint64_t *y, size_t n, uint64_t neg)
+{
+	uint64_t mask = 0 - neg;
+	size_t j;
+
+	VALUE_BARRIER(mask);
+	for (j = 0; j < n; j++)
+		x[j] = (x[j] & ~mask) | (y[j] & mask);
+}
+
 int
 m52_powm(
     const struct m52 *f, mpz_ptr r, mpz_srcptr b, mpz_srcptr binv, mpz_srcptr e)
 {
-	uint64_t *x = dig_alloc(f->nv), *y = dig_alloc(f->nv), mask;
-	size_t ne = mpz_size(e), j, n = f->nv * 8;
+	uint64_t *x = dig_alloc(f->nv), *y = dig_alloc(f->nv);
+	size_t ne = mpz_size(e), n = f->nv * 8;
 	mp_limb_t *el = NULL;
 	int rv = MPC_ENOMEM;
 
@@ -448,12 +618,9 @@ m52_powm(
 		/* b or binv (both public) by the secret sign of e */
 		if ((rv = mpz_to_dig(y, f, binv)) != 0)
 			goto out;
-		mask = 0
-		    - (uint64_t) ((unsigned int) e->_mp_size
-		        >> (sizeof(int) * 8 - 1));
-		VALUE_BARRIER(mask);
-		for (j = 0; j < n; j++)
-			x[j] = (x[j] & ~mask) | (y[j] & mask);
+		sel_sign(x, y, n,
+		    (uint64_t) ((unsigned int) e->_mp_size
+		        >> (sizeof(int) * 8 - 1)));
 	}
 	f->amm(x, x, f->r2, f);
 	if ((rv = exp_mont(f, y, x, el, ne)) == 0)
@@ -564,17 +731,14 @@ out:
 	return rv;
 }
 
-int
-m52_fbt_pow(const struct m52_fbt *const *ts, const uint64_t *const *digs,
-    const size_t *tops, size_t cnt, mpz_ptr r)
+/* acc (Montgomery form) = the product m52_fbt_pow describes; t: scratch. */
+static void
+fbt_acc(const struct m52_fbt *const *ts, const uint64_t *const *digs,
+    const size_t *tops, size_t cnt, uint64_t *acc, uint64_t *t)
 {
 	const struct m52 *f = ts[0]->f;
 	size_t stride = f->nv * 8, c, i;
-	uint64_t *acc = dig_alloc(f->nv), *t = dig_alloc(f->nv);
-	int rv = MPC_ENOMEM;
 
-	if (acc == NULL || t == NULL)
-		goto out;
 	memcpy(acc, f->one, stride * 8);
 	for (c = 0; c < cnt; c++) {
 		const struct m52_fbt *tb = ts[c];
@@ -586,6 +750,19 @@ m52_fbt_pow(const struct m52_fbt *const *ts, const uint64_t *const *digs,
 		}
 		f->amm(acc, acc, tb->rowinv + tops[c] * stride, f);
 	}
+}
+
+int
+m52_fbt_pow(const struct m52_fbt *const *ts, const uint64_t *const *digs,
+    const size_t *tops, size_t cnt, mpz_ptr r)
+{
+	const struct m52 *f = ts[0]->f;
+	uint64_t *acc = dig_alloc(f->nv), *t = dig_alloc(f->nv);
+	int rv = MPC_ENOMEM;
+
+	if (acc == NULL || t == NULL)
+		goto out;
+	fbt_acc(ts, digs, tops, cnt, acc, t);
 	rv = out_mont(f, r, acc);
 out:
 	dig_free(acc, f->nv);

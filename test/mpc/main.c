@@ -10,6 +10,7 @@
 
 Suite *group_suite(void);
 Suite *bn_suite(void);
+Suite *m52emu_suite(void);
 Suite *prime_suite(void);
 Suite *paillier_suite(void);
 Suite *rped_suite(void);
@@ -39,6 +40,7 @@ main(void)
 	    mpc_accel_active() ? "AVX-512 IFMA" : "OpenSSL");
 	sr = srunner_create(group_suite());
 	srunner_add_suite(sr, bn_suite());
+	srunner_add_suite(sr, m52emu_suite());
 	srunner_add_suite(sr, prime_suite());
 	srunner_add_suite(sr, paillier_suite());
 	srunner_add_suite(sr, rped_suite());
