@@ -115,7 +115,8 @@ v_store(uint64_t *p, vec a)
 	memcpy(p, a.l, sizeof(a.l));
 }
 
-/* acc + the low (hi = 0) or high 52 bits of a*b on 52-bit inputs */
+/* acc + the low (hi = 0) or high 52 bits of a*b on 52-bit inputs (the
+ * model needs unsigned __int128: 64-bit GCC or Clang) */
 static vec
 v_madd52(vec acc, vec a, vec b, int hi)
 {
@@ -671,9 +672,18 @@ struct m52_fbt {
 void
 m52_fbt_free(struct m52_fbt *t)
 {
+	size_t stride;
+
 	if (t == NULL)
 		return;
-	free(t->tab); /* powers of a public base */
+	/* a table mod a secret prime p (own-key nonces, own ring-Pedersen
+	 * halves) reveals p through any entry: wipe */
+	stride = t->f->nv * 64;
+	if (t->tab != NULL)
+		lk_wipe(t->tab, t->rows * t->ents * stride);
+	if (t->rowinv != NULL)
+		lk_wipe(t->rowinv, t->rows * stride);
+	free(t->tab);
 	free(t->rowinv);
 	free(t);
 }
@@ -688,7 +698,7 @@ int
 m52_fbt_new(struct m52_fbt **out, const struct m52 *f, mpz_srcptr g,
     mpz_srcptr ginv, size_t rows, unsigned w)
 {
-	struct m52_fbt *t;
+	struct m52_fbt *t = NULL;
 	size_t stride = f->nv * 8, i, d;
 	uint64_t *row = dig_alloc(f->nv), *inv = dig_alloc(f->nv), *ent;
 	int rv = MPC_ENOMEM;

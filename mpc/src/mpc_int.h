@@ -86,7 +86,8 @@ void m52_free(struct m52 *f);
 /* r = b^|e| mod m, b in [0, m); with binv != NULL (b^-1, public), b or
  * binv is selected by the sign of e without a branch. Constant time in
  * the values of b and e for given limb counts of b, e and the result (GMP
- * normalises sizes: docs/MPC.md §8). b, binv outside [0, m): MPC_EINVAL. */
+ * normalises sizes: docs/MPC.md §8), except for the range check: b, binv
+ * outside [0, m) give MPC_EINVAL, and b is compared with m to know. */
 int m52_powm(const struct m52 *f, mpz_ptr r, mpz_srcptr b, mpz_srcptr binv,
     mpz_srcptr e);
 /* r = a^e1 * b^e2 mod m, a, b in [0, m), e1, e2 >= 0 (public). */

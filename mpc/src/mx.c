@@ -393,12 +393,12 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	t->rows = (L + w - 1) / w + 1;
 	t->nw = x->nwords;
 	nb = t->nw * 8;
-	if (!mpz_invert(ginv, g, x->m)) {
+	mpz_mod(gm, g, x->m); /* both engines want g in [0, m) */
+	if (!mpz_invert(ginv, gm, x->m)) {
 		rv = MPC_ENOTUNIT;
 		goto out;
 	}
 	if (x->f != NULL) {
-		mpz_mod(gm, g, x->m);
 		rv = m52_fbt_new(&t->f52, x->f, gm, ginv, t->rows, w);
 		goto out;
 	}
@@ -411,7 +411,7 @@ fbt_build(struct fbt *t, const struct mx *x, mpz_srcptr g, size_t L, unsigned w)
 	    || (inv = BN_new()) == NULL)
 		goto out;
 	rv = MPC_ECRYPTO;
-	if (bn_set_mpz(row, g) != 0 || !BN_to_montgomery(row, row, x->mont, c)
+	if (bn_set_mpz(row, gm) != 0 || !BN_to_montgomery(row, row, x->mont, c)
 	    || bn_set_mpz(inv, ginv) != 0
 	    || !BN_to_montgomery(inv, inv, x->mont, c) || !BN_one(one)
 	    || !BN_to_montgomery(one, one, x->mont, c))
@@ -445,11 +445,12 @@ out:
 	if (rv != 0)
 		fbt_clear(t);
 	mpz_clears(ginv, gm, NULL);
-	free(buf);
-	BN_free(row);
-	BN_free(acc);
-	BN_free(one);
-	BN_free(inv);
+	if (buf != NULL)
+		lk_free_wipe(buf, nb);
+	BN_clear_free(row);
+	BN_clear_free(acc);
+	BN_clear_free(one);
+	BN_clear_free(inv);
 	BN_CTX_free(c);
 	return rv;
 }
@@ -457,8 +458,12 @@ out:
 void
 fbt_clear(struct fbt *t)
 {
-	free(t->tab); /* public data */
-	free(t->rowinv);
+	/* a table mod a secret prime p (own-key nonces, own ring-Pedersen
+	 * halves) reveals p through any entry: wipe */
+	if (t->tab != NULL)
+		limbs_free(t->tab, t->rows * ((size_t) 1 << t->w) * t->nw);
+	if (t->rowinv != NULL)
+		limbs_free(t->rowinv, t->rows * t->nw);
 	m52_fbt_free(t->f52);
 	memset(t, 0, sizeof(*t));
 }

@@ -283,7 +283,7 @@ START_TEST(engines_all_sizes)
 	struct mx x;
 	mpz_t m, b, e;
 	size_t i, bl;
-	int eng, j, k;
+	int eng, j, k, was = mpc_accel_active();
 
 	mpz_inits(m, b, e, NULL);
 	for (eng = 0; eng < 2; eng++) {
@@ -342,7 +342,7 @@ START_TEST(engines_all_sizes)
 			}
 		}
 	}
-	mpc_accel_set(1);
+	mpc_accel_set(was);
 	mpz_clears(m, b, e, NULL);
 }
 END_TEST
@@ -353,7 +353,7 @@ START_TEST(fixed_base_table)
 	struct fbt t, t2;
 	mpz_t m, g, g2, e, e2, r, ref, u;
 	size_t bound;
-	int i, eng;
+	int i, eng, was = mpc_accel_active();
 
 	mpz_inits(m, g, g2, e, e2, r, ref, u, NULL);
 	/* on both engines (the IFMA one where the CPU has it) */
@@ -368,6 +368,7 @@ START_TEST(fixed_base_table)
 		ck_assert_int_eq(fbt_build(&t, &x, g, 700, 4), 0);
 		ck_assert_int_eq(fbt_build(&t2, &x, g2, 300, 5), 0);
 		ck_assert_int_eq(t.f52 != NULL, eng && mpc_accel_active());
+		ck_assert_int_eq(t2.f52 != NULL, eng && mpc_accel_active());
 		ck_assert(fbt_bytes(&t) > 0);
 		for (i = 0; i < 300; i++) {
 			/* every size up to the bound, both signs, the bound */
@@ -406,11 +407,49 @@ START_TEST(fixed_base_table)
 		mpz_set_ui(e, 1000);
 		ck_assert_int_eq(fbt_pow(&t, r, e, 9), MPC_ERANGE);
 		ck_assert_int_eq(fbt_pow2(&t, e, 10, &t2, e, 9, r), MPC_ERANGE);
+		/* -(2^b - 1) with b a multiple of the window: E = 1 */
+		mpz_set_ui(e, 1);
+		mpz_mul_2exp(e, e, 300);
+		mpz_sub_ui(e, e, 1);
+		mpz_neg(e, e);
+		mpz_powm(ref, g2, e, m);
+		ck_assert_int_eq(fbt_pow(&t2, r, e, 300), 0);
+		ck_assert(mpz_cmp(r, ref) == 0);
+		/* an unreduced base builds the same table on both engines */
+		{
+			struct fbt t3;
+			mpz_t g3;
+
+			mpz_init(g3);
+			mpz_sub(g3, g, m);
+			mpz_sub(g3, g3, m);
+			ck_assert_int_eq(fbt_build(&t3, &x, g3, 64, 4), 0);
+			mpz_set_si(e, -12345);
+			mpz_powm(ref, g, e, m);
+			ck_assert_int_eq(fbt_pow(&t3, r, e, 64), 0);
+			ck_assert(mpz_cmp(r, ref) == 0);
+			fbt_clear(&t3);
+			mpz_clear(g3);
+		}
+		/* two tables of different moduli do not multiply */
+		{
+			struct mx y;
+			struct fbt t4;
+
+			mpz_add_ui(u, m, 2);
+			ck_assert_int_eq(mx_init(&y, u), 0);
+			ck_assert_int_eq(fbt_build(&t4, &y, g2, 64, 4), 0);
+			mpz_set_ui(e, 5);
+			ck_assert_int_eq(
+			    fbt_pow2(&t, e, 10, &t4, e, 10, r), MPC_EINVAL);
+			fbt_clear(&t4);
+			mx_clear(&y);
+		}
 		fbt_clear(&t);
 		fbt_clear(&t2);
 		mx_clear(&x);
 	}
-	mpc_accel_set(1);
+	mpc_accel_set(was);
 	mpz_clears(m, g, g2, e, e2, r, ref, u, NULL);
 }
 END_TEST

@@ -2,6 +2,8 @@
  * model and checked against GMP, so it is tested on machines without
  * AVX-512 IFMA too (where libmpc itself uses OpenSSL). */
 #define M52_EMULATE 1
+#include <stdio.h>
+
 #include <check.h>
 
 #include "../../mpc/src/m52.c"
@@ -144,6 +146,78 @@ START_TEST(emulated_tables_match_gmp)
 }
 END_TEST
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* The eight instructions the kernel uses, on the CPU, for lane arrays. */
+__attribute__((target("avx512f,avx512ifma"))) static void
+real_ops(
+    uint64_t out[8][8], const uint64_t *a, const uint64_t *b, const uint64_t *c)
+{
+	__m512i va = _mm512_loadu_si512(a), vb = _mm512_loadu_si512(b),
+	        vc = _mm512_loadu_si512(c);
+
+	_mm512_storeu_si512(out[0], _mm512_madd52lo_epu64(va, vb, vc));
+	_mm512_storeu_si512(out[1], _mm512_madd52hi_epu64(va, vb, vc));
+	_mm512_storeu_si512(
+	    out[2], _mm512_permutexvar_epi64(_mm512_setzero_si512(), va));
+	_mm512_storeu_si512(out[3], _mm512_maskz_srli_epi64(1, va, 52));
+	_mm512_storeu_si512(out[4], _mm512_alignr_epi64(vb, va, 1));
+	_mm512_storeu_si512(out[5], _mm512_add_epi64(va, vb));
+	_mm512_storeu_si512(
+	    out[6], _mm512_or_si512(va, _mm512_and_si512(vb, vc)));
+	_mm512_storeu_si512(out[7], _mm512_set1_epi64((long long) a[3]));
+}
+#endif
+
+/* The portable model against the real instructions, where the CPU has
+ * them (elsewhere the model is what the other tests check). */
+START_TEST(model_matches_ifma)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t a[8], b[8], c[8], want[8][8];
+	vec r[8];
+	mpz_t u;
+	int it, i, k;
+
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512f")
+	    || !__builtin_cpu_supports("avx512ifma")) {
+		printf("m52emu: no AVX-512 IFMA here; model not compared\n");
+		return;
+	}
+	mpz_init(u);
+	for (it = 0; it < 2000; it++) {
+		for (i = 0; i < 8; i++) {
+			mpc_bn_random_bits(u, 64);
+			a[i] = mpz_get_ui(u);
+			mpc_bn_random_bits(u, 64);
+			b[i] = mpz_get_ui(u);
+			mpc_bn_random_bits(u, 64);
+			c[i] = mpz_get_ui(u);
+			if (it % 4 == 1) { /* the extremes of 52-bit inputs */
+				b[i] = M52_MASK;
+				c[i] = i & 1 ? M52_MASK : 0;
+			}
+		}
+		real_ops(want, a, b, c);
+		r[0] = v_madd52lo(v_load(a), v_load(b), v_load(c));
+		r[1] = v_madd52hi(v_load(a), v_load(b), v_load(c));
+		r[2] = v_bcast0(v_load(a));
+		r[3] = v_carry0(v_load(a));
+		r[4] = v_alignr1(v_load(b), v_load(a));
+		r[5] = v_add(v_load(a), v_load(b));
+		r[6] = v_andor(v_load(a), v_load(b), v_load(c));
+		r[7] = v_set1(a[3]);
+		for (k = 0; k < 8; k++)
+			for (i = 0; i < 8; i++)
+				ck_assert_uint_eq(r[k].l[i], want[k][i]);
+	}
+	mpz_clear(u);
+#endif
+}
+END_TEST
+
 Suite *
 m52emu_suite(void)
 {
@@ -151,6 +225,7 @@ m52emu_suite(void)
 	TCase *tc = tcase_create("m52emu");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, model_matches_ifma);
 	tcase_add_test(tc, emulated_engine_matches_gmp);
 	tcase_add_test(tc, emulated_tables_match_gmp);
 	suite_add_tcase(s, tc);
