@@ -664,7 +664,7 @@ out:
 
 struct m52_fbt {
 	const struct m52 *f;
-	size_t rows, ents;
+	size_t rows, ents, ebytes; /* ebytes: one entry; f may be freed first */
 	uint64_t *tab; /* rows * ents entries: g^(d * 2^(w*i)), Montgomery */
 	uint64_t *rowinv; /* rows entries: g^(-2^(w*i)) */
 };
@@ -672,17 +672,14 @@ struct m52_fbt {
 void
 m52_fbt_free(struct m52_fbt *t)
 {
-	size_t stride;
-
 	if (t == NULL)
 		return;
 	/* a table mod a secret prime p (own-key nonces, own ring-Pedersen
 	 * halves) reveals p through any entry: wipe */
-	stride = t->f->nv * 64;
 	if (t->tab != NULL)
-		lk_wipe(t->tab, t->rows * t->ents * stride);
+		lk_wipe(t->tab, t->rows * t->ents * t->ebytes);
 	if (t->rowinv != NULL)
-		lk_wipe(t->rowinv, t->rows * stride);
+		lk_wipe(t->rowinv, t->rows * t->ebytes);
 	free(t->tab);
 	free(t->rowinv);
 	free(t);
@@ -691,7 +688,7 @@ m52_fbt_free(struct m52_fbt *t)
 size_t
 m52_fbt_bytes(const struct m52_fbt *t)
 {
-	return t == NULL ? 0 : t->rows * (t->ents + 1) * t->f->nv * 64;
+	return t == NULL ? 0 : t->rows * (t->ents + 1) * t->ebytes;
 }
 
 int
@@ -709,6 +706,7 @@ m52_fbt_new(struct m52_fbt **out, const struct m52 *f, mpz_srcptr g,
 	t->f = f;
 	t->rows = rows;
 	t->ents = (size_t) 1 << w;
+	t->ebytes = stride * 8;
 	t->tab = aligned_alloc(64, rows * t->ents * stride * 8);
 	t->rowinv = aligned_alloc(64, rows * stride * 8);
 	if (t->tab == NULL || t->rowinv == NULL)
