@@ -23,7 +23,6 @@
 /* included by tests as a portable model: its own external names */
 #define mpc_accel_set    m52emu_accel_set
 #define mpc_accel_active m52emu_accel_active
-#define m52_available    m52emu_available
 #define m52_new          m52emu_new
 #define m52_free         m52emu_free
 #define m52_powm         m52emu_powm
@@ -341,15 +340,9 @@ static void (*const amm_tab[M52_MAXV + 1])(
 #endif
 
 int
-m52_available(void)
-{
-	return !m52_disabled && cpu_ok();
-}
-
-int
 mpc_accel_active(void)
 {
-	return m52_available();
+	return !m52_disabled && cpu_ok();
 }
 
 static uint64_t *
@@ -425,17 +418,9 @@ below_m(const struct m52 *f, mpz_srcptr z)
 static int
 mpz_to_dig(uint64_t *d, const struct m52 *f, mpz_srcptr z)
 {
-	size_t n = mpz_size(z), nl = f->nl + 1;
-	mp_limb_t *l;
-
 	if (!below_m(f, z))
 		return MPC_EINVAL;
-	if ((l = limbs_alloc(nl)) == NULL)
-		return MPC_ENOMEM;
-	if (n > 0)
-		memcpy(l, mpz_limbs_read(z), n * sizeof(*l));
-	to_dig(d, f, l, nl);
-	limbs_free(l, nl);
+	to_dig(d, f, mpz_limbs_read(z), mpz_size(z));
 	return 0;
 }
 
@@ -464,7 +449,7 @@ m52_new(struct m52 **out, mpz_srcptr m)
 	int i, rv = MPC_ENOMEM;
 
 	*out = NULL;
-	if (!m52_available() || mpz_even_p(m) || mpz_cmp_ui(m, 1) <= 0
+	if (!mpc_accel_active() || mpz_even_p(m) || mpz_cmp_ui(m, 1) <= 0
 	    || bits + 2 > M52_BITS * 8 * M52_MAXV)
 		return MPC_EINVAL;
 	if ((f = calloc(1, sizeof(*f))) == NULL)

@@ -77,8 +77,6 @@ int mpz_set_bn(mpz_ptr z, const BIGNUM *b);
 
 /* ---- AVX-512 IFMA Montgomery engine (m52.c) ---- */
 struct m52;
-/* 1 if the CPU has AVX-512 IFMA and mpc_accel_set has not turned it off. */
-int m52_available(void);
 /* Context for an odd modulus m > 1 of at most 6654 bits; MPC_EINVAL when
  * the engine is unavailable or m does not fit. */
 int m52_new(struct m52 **out, mpz_srcptr m);

@@ -35,8 +35,9 @@ mx_init(struct mx *x, mpz_srcptr m)
 		rv = MPC_ECRYPTO;
 		goto out;
 	}
-	if (m52_available() && m52_new(&x->f, m) != 0)
-		x->f = NULL; /* OpenSSL does the exponentiations */
+	/* without IFMA (or a modulus too large for it) x->f stays NULL and
+	 * OpenSSL does the exponentiations */
+	(void) m52_new(&x->f, m);
 	rv = 0;
 out:
 	BN_CTX_free(c);
@@ -170,32 +171,7 @@ out:
 	return rv;
 }
 
-/* base^|e| with the base inverted for e < 0 (public values). */
-static int
-pub_base(
-    const struct mx *x, BIGNUM *out, BIGNUM *eo, mpz_srcptr b, mpz_srcptr e)
-{
-	mpz_t t;
-	int rv = 0;
-
-	mpz_init(t);
-	if (mpz_sgn(e) < 0) {
-		if (!mpz_invert(t, b, x->m))
-			rv = MPC_ENOTUNIT;
-	} else {
-		mpz_mod(t, b, x->m);
-	}
-	if (rv == 0)
-		rv = bn_set_mpz(out, t);
-	if (rv == 0) {
-		mpz_abs(t, e);
-		rv = bn_set_mpz(eo, t);
-	}
-	mpz_clear(t);
-	return rv;
-}
-
-/* The base of b^e for the IFMA engine: b mod m, or b^-1 for e < 0. */
+/* The base of b^e with a public e: b mod m, or b^-1 for e < 0. */
 static int
 pub_base_mpz(const struct mx *x, mpz_ptr t, mpz_srcptr b, mpz_srcptr e)
 {
@@ -203,6 +179,24 @@ pub_base_mpz(const struct mx *x, mpz_ptr t, mpz_srcptr b, mpz_srcptr e)
 		return mpz_invert(t, b, x->m) ? 0 : MPC_ENOTUNIT;
 	mpz_mod(t, b, x->m);
 	return 0;
+}
+
+/* The same as BIGNUMs, with |e|. */
+static int
+pub_base(
+    const struct mx *x, BIGNUM *out, BIGNUM *eo, mpz_srcptr b, mpz_srcptr e)
+{
+	mpz_t t;
+	int rv;
+
+	mpz_init(t);
+	if ((rv = pub_base_mpz(x, t, b, e)) == 0
+	    && (rv = bn_set_mpz(out, t)) == 0) {
+		mpz_abs(t, e);
+		rv = bn_set_mpz(eo, t);
+	}
+	mpz_clear(t);
+	return rv;
 }
 
 int
